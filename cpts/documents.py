@@ -1,0 +1,1 @@
+"""Document kinds of the core (registered with cpts.jobs.document_kind)."""

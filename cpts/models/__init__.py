@@ -1,0 +1,18 @@
+"""Models of the cross-cutting core: accounts and roles, association and territory, jobs."""
+
+from cpts.models.accounts import Invitation, RoleAssignment, User
+from cpts.models.association import Association, TerritoryCommune
+from cpts.models.base import TimeStampedModel
+from cpts.models.documents import GeneratedDocument
+from cpts.models.territory import Commune
+
+__all__ = [
+    "Association",
+    "Commune",
+    "GeneratedDocument",
+    "Invitation",
+    "RoleAssignment",
+    "TerritoryCommune",
+    "TimeStampedModel",
+    "User",
+]

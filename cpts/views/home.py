@@ -1,0 +1,37 @@
+"""Landing pages: the router after login, the coordinator's home and the adherent's portal."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from cpts.permissions import permission_required, user_can
+from cpts.selectors.territory import territory_summary
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their space: the back-office for the coordination team, bureau
+    and CA, the portal for adherents, the login page for everyone else."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    if user_can(request.user, "backoffice.view"):
+        return redirect("backoffice_home")
+    return redirect("portal_home")
+
+
+@permission_required("backoffice.view")
+def backoffice_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "backoffice/home.html", {"territory": territory_summary()})
+
+
+@permission_required("portal.view")
+def portal_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"territory": territory_summary()})
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("tableau-de-bord/", backoffice_home, name="backoffice_home"),
+    path("portail/", portal_home, name="portal_home"),
+]

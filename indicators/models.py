@@ -1,0 +1,1 @@
+"""Models of the indicators app (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Models of the members app (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Models of the missions app (filled in by its issue)."""
