@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cpts.views.home")),
     path("comptes/", include("allauth.urls")),
     path("invitations/", include("cpts.views.invitations")),
+    path("utilisateurs/", include("cpts.views.users")),
     path("association/", include("cpts.views.association")),
     path("documents/", include("cpts.views.documents")),
     path("admin/", admin.site.urls),

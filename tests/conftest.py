@@ -1,0 +1,74 @@
+"""Suite-wide fixtures: the commune reference table (loaded once per run, as in production),
+and one user per persona of the access matrix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from cpts.models import Association, User
+from cpts.roles import Role
+from cpts.services.territory import add_communes
+from tests.factories import UserFactory
+
+# The demo CPTS's core communes: Clermont-l'Hérault, Lodève, Gignac (Hérault).
+DEMO_CODES = ["34079", "34142", "34114"]
+
+PERSONAS = ["anonymous", "adherent", "referent", "tresorier", "president", "coordinator"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Load the commune reference table once into the test database."""
+    with django_db_blocker.unblock():
+        call_command("load_communes", verbosity=0)
+
+
+@pytest.fixture
+def association(db: None) -> Association:
+    association = Association.objects.get_solo()
+    association.name = "CPTS du Cœur d'Hérault"
+    association.save()
+    add_communes(association, DEMO_CODES)
+    return association
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    return UserFactory(email="coordination@exemple.fr", is_staff=True)
+
+
+@pytest.fixture
+def president(db: None) -> User:
+    return UserFactory(email="presidence@exemple.fr", roles=[Role.PRESIDENT])
+
+
+@pytest.fixture
+def tresorier(db: None) -> User:
+    return UserFactory(email="tresorerie@exemple.fr", roles=[Role.TRESORIER])
+
+
+@pytest.fixture
+def referent(db: None) -> User:
+    return UserFactory(email="referent@exemple.fr", roles=[Role.REFERENT])
+
+
+@pytest.fixture
+def adherent(db: None) -> User:
+    return UserFactory(email="adherent@exemple.fr")
+
+
+@pytest.fixture
+def personas(
+    adherent: User, referent: User, tresorier: User, president: User, coordinator: User
+) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "adherent": adherent,
+        "referent": referent,
+        "tresorier": tresorier,
+        "president": president,
+        "coordinator": coordinator,
+    }
