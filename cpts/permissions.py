@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, Any] = {
     "association.view": _("Consulter l'identité et le territoire de la CPTS"),
     "association.manage": _("Modifier l'identité et le territoire de la CPTS"),
     "accounts.invite": _("Inviter des personnes à créer un compte"),
+    "accounts.manage": _("Gérer les comptes et leurs rôles"),
     "members.view": _("Consulter les membres"),
     "members.manage": _("Gérer les membres et les adhésions"),
     "finance.view": _("Consulter les finances et les demandes d'indemnisation"),
