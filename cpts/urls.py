@@ -1,12 +1,13 @@
 """URL map of Maillage. French paths; each area's patterns live beside its views."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import include, path
 
 admin.site.site_header = "Maillage — administration technique"
 
 
-def _superuser_only(request):  # type: ignore[no-untyped-def]
+def _superuser_only(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_superuser
 
 

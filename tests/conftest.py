@@ -37,27 +37,27 @@ def association(db: None) -> Association:
 
 @pytest.fixture
 def coordinator(db: None) -> User:
-    return UserFactory(email="coordination@exemple.fr", is_staff=True)
+    return UserFactory.create(email="coordination@exemple.fr", is_staff=True)
 
 
 @pytest.fixture
 def president(db: None) -> User:
-    return UserFactory(email="presidence@exemple.fr", roles=[Role.PRESIDENT])
+    return UserFactory.create(email="presidence@exemple.fr", roles=[Role.PRESIDENT])
 
 
 @pytest.fixture
 def tresorier(db: None) -> User:
-    return UserFactory(email="tresorerie@exemple.fr", roles=[Role.TRESORIER])
+    return UserFactory.create(email="tresorerie@exemple.fr", roles=[Role.TRESORIER])
 
 
 @pytest.fixture
 def referent(db: None) -> User:
-    return UserFactory(email="referent@exemple.fr", roles=[Role.REFERENT])
+    return UserFactory.create(email="referent@exemple.fr", roles=[Role.REFERENT])
 
 
 @pytest.fixture
 def adherent(db: None) -> User:
-    return UserFactory(email="adherent@exemple.fr")
+    return UserFactory.create(email="adherent@exemple.fr")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from cpts.services.accounts import create_account
 PASSWORD = "maillage-test-2026"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A user with a verified primary address, created through the accounts service."""
 
     class Meta:

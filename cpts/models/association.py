@@ -39,7 +39,7 @@ class Association(TimeStampedModel):
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     website = models.URLField(_("site internet"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="association/", blank=True)
-    communes = models.ManyToManyField(
+    communes: models.ManyToManyField[Commune, TerritoryCommune] = models.ManyToManyField(
         Commune, through="TerritoryCommune", related_name="associations", blank=True
     )
 
