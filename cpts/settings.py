@@ -162,7 +162,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # --- Static and media files: vendored assets served by WhiteNoise, private media on disk. ---
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# collectstatic's target in production; in development and tests WhiteNoise serves the
+# source folders through the finders, so there is no STATIC_ROOT to keep up to date.
+STATIC_ROOT: Path | None = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+if DJANGO_ENV != "production" and not env_str("DJANGO_STATIC_ROOT"):
+    STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = DJANGO_ENV != "production"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"  # never served publicly: downloads go through permission-checked views
 STORAGES = {
