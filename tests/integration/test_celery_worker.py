@@ -1,0 +1,172 @@
+"""A real Celery worker, on the Redis broker, builds the identity PDF the app asks for.
+
+Runs only when REDIS_URL is set (CI sets it). The worker is a separate ``celery -A cpts worker``
+process that reaches the test database through DATABASE_URL: the test is transactional so the
+worker sees committed rows, and the database must be one a second process can open
+(PostgreSQL, or SQLite in a file).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from cpts.celery import app as celery_app
+from cpts.jobs import request_document
+from cpts.models import Association, Commune, GeneratedDocument, User
+from tests.pdf_utils import pdf_text
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+WAIT_SECONDS = 60
+STOP_SECONDS = 15
+
+if not os.environ.get("REDIS_URL"):
+    pytest.skip(
+        "REDIS_URL n'est pas défini : le test du worker Celery réel a besoin de Redis "
+        "(la CI le lance ; en local : REDIS_URL=redis://127.0.0.1:6379/0 make test).",
+        allow_module_level=True,
+    )
+
+
+def _worker_database_url() -> str:
+    """DATABASE_URL of the test database, for the worker process."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        credentials = quote(db["USER"], safe="")
+        if db["PASSWORD"]:
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        netloc = f"{credentials}@{db['HOST']}" if credentials else db["HOST"]
+        if db["PORT"]:
+            netloc += f":{db['PORT']}"
+        query = urlencode(db.get("OPTIONS") or {})
+        return f"postgres://{netloc}/{quote(db['NAME'], safe='')}" + (f"?{query}" if query else "")
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            pytest.skip(
+                "La base de test SQLite est en mémoire : un worker Celery (autre processus) "
+                "ne peut pas l'ouvrir. Lancez ce test avec DATABASE_URL vers PostgreSQL "
+                "(comme la CI)."
+            )
+        return f"sqlite:///{Path(name).resolve()}"
+    pytest.skip(f"Base {connection.vendor} non prise en charge par ce test.")
+
+
+@pytest.fixture(autouse=True)
+def reference_communes(transactional_db: None) -> None:
+    """A transactional test empties every table when it ends, the commune reference table
+    included: load it again when an earlier one did (autouse fixtures come first)."""
+    if not Commune.objects.exists():
+        call_command("load_communes", verbosity=0)
+
+
+@pytest.fixture
+def not_eager() -> Any:
+    """Send tasks to the broker for real, whatever the rest of the suite chose."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def worker(tmp_path: Path, settings: Any) -> Any:
+    """A ``celery -A cpts worker`` process on the test database; always stopped."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    log_path = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DATABASE_URL": _worker_database_url(),
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "cpts",
+        "worker",
+        "--pool",
+        "solo",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "INFO",
+        "--hostname",
+        f"maillage-test-{uuid.uuid4().hex[:8]}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process, log_path
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=STOP_SECONDS)
+
+
+def test_worker_builds_identity_pdf(
+    association: Association, coordinator: User, not_eager: None, worker: Any
+) -> None:
+    process, log_path = worker
+    assert os.environ["REDIS_URL"] == settings.CELERY_BROKER_URL
+    assert not celery_app.conf.task_always_eager
+
+    document = request_document("identity_sheet", requested_by=coordinator)
+
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        document.refresh_from_db()
+        if document.is_finished:
+            break
+        if process.poll() is not None:
+            pytest.fail(
+                f"Le worker s'est arrêté (code {process.returncode}) :\n{log_path.read_text()}"
+            )
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"Document toujours « {document.status} » après {WAIT_SECONDS} s.\n"
+                f"Journal du worker :\n{log_path.read_text()}"
+            )
+        time.sleep(0.5)
+
+    assert document.status == GeneratedDocument.Status.DONE, (
+        f"{document.error_message}\nJournal du worker :\n{log_path.read_text()}"
+    )
+    assert document.progress == 100
+    assert document.started_at is not None and document.finished_at is not None
+    assert "cpts.build_document" in log_path.read_text()
+
+    pdf_path = Path(document.file.path)
+    assert pdf_path.is_relative_to(settings.MEDIA_ROOT)
+    text = pdf_text(pdf_path.read_bytes())
+    assert "Fiche d'identité de la CPTS" in text
+    assert association.name in text
+    for commune in ("Clermont-l'Hérault", "Lodève", "Gignac"):
+        assert commune in text
