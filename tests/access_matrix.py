@@ -1,0 +1,334 @@
+"""THE table of access expectations, checked by tests/test_access_matrix.py.
+
+Every URL pattern of the project must appear here, once: in ``MATRIX`` (requested as each
+persona, the outcome compared with the declared one), in ``SKIPPED`` (with the reason it cannot
+be requested), or under a rule of ``NAMESPACES``. A new view without an entry, or an entry
+whose URL disappeared, fails the test with a message saying what to do.
+
+Outcomes:
+- ``OK``: a 2xx, or a 3xx that does not lead to a login page;
+- ``LOGIN``: a redirect to a login page (allauth's, or the admin's for the admin);
+- ``"403"``, ``"404"``, ``"405"``, ``"410"``: that status code.
+A 500 or an exception always fails.
+
+A view protected by ``permission_required(p)`` is declared with ``protected(p)``: its expected
+outcomes are computed from the permission registry (anonymous → login, a persona whose roles
+grant ``p`` → ok, the others → 403), and the test checks the view really declares ``p``.
+Keys are URL names (``namespace:name`` inside a namespace). A second request to the same URL
+name uses the key ``name#variant`` (e.g. a revoked invitation, or a GET on a POST-only view).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from cpts.models import Association, Commune, GeneratedDocument, Invitation, User
+from cpts.permissions import ROLE_PERMISSIONS
+from cpts.roles import Role
+
+OK = "ok"
+LOGIN = "login"
+OUTCOMES = frozenset({OK, LOGIN, "403", "404", "405", "410"})
+
+PERSONAS = ("anonymous", "adherent", "referent", "tresorier", "president", "coordinator")
+
+# The roles held by each persona fixture of tests/conftest.py (a test checks they agree).
+PERSONA_ROLES: Mapping[str, frozenset[Role]] = MappingProxyType(
+    {
+        "anonymous": frozenset(),
+        "adherent": frozenset({Role.ADHERENT}),
+        "referent": frozenset({Role.ADHERENT, Role.REFERENT}),
+        "tresorier": frozenset({Role.ADHERENT, Role.TRESORIER}),
+        "president": frozenset({Role.ADHERENT, Role.PRESIDENT}),
+        "coordinator": frozenset({Role.ADHERENT, Role.COORDINATEUR}),
+    }
+)
+
+Expectation = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class MatrixObjects:
+    """The real objects URLs are built with (created by the ``matrix_objects`` fixture)."""
+
+    association: Association
+    commune: Commune  # in the territory
+    other_commune: Commune  # not in the territory
+    document: GeneratedDocument  # finished, with its file
+    failed_document: GeneratedDocument
+    invitation: Invitation  # pending
+    revoked_invitation: Invitation
+    user: User  # an account that is none of the personas
+    email_confirmation_key: str  # allauth key confirming the address of ``user``
+    password_reset_uidb36: str
+    password_reset_key: str
+
+
+KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]
+
+# Default value of a URL kwarg, by kwarg name; an entry's own ``kwargs`` takes precedence.
+KWARGS_BY_NAME: Mapping[str, Callable[[MatrixObjects], Any]] = MappingProxyType(
+    {
+        "token": lambda o: o.invitation.token,
+        "insee_code": lambda o: o.commune.insee_code,
+    }
+)
+
+
+def persona_permissions(persona: str) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in PERSONA_ROLES[persona]:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)
+
+
+def same(outcome: str) -> Expectation:
+    """The same outcome for every persona."""
+    return MappingProxyType(dict.fromkeys(PERSONAS, outcome))
+
+
+def requires(permission: str, granted: str = OK) -> Expectation:
+    """Outcomes of a view behind ``permission_required(permission)``, from the registry:
+    anonymous → login, personas granted ``permission`` → ``granted``, the others → 403."""
+    return MappingProxyType(
+        {
+            persona: LOGIN
+            if persona == "anonymous"
+            else granted
+            if permission in persona_permissions(persona)
+            else "403"
+            for persona in PERSONAS
+        }
+    )
+
+
+def override(expectation: Expectation, **outcomes: str) -> Expectation:
+    unknown = set(outcomes) - set(PERSONAS)
+    if unknown:
+        raise ValueError(f"Unknown persona(s) {sorted(unknown)} in an override")
+    return MappingProxyType({**expectation, **outcomes})
+
+
+# Named profiles (``protected(p)`` computes the profile of any permission the same way).
+PUBLIC = same(OK)
+LOGGED_IN = override(same(OK), anonymous=LOGIN)
+PORTAL = requires("portal.view")
+BACKOFFICE = requires("backoffice.view")
+ASSOCIATION_VIEW = requires("association.view")
+MANAGE_ASSOCIATION = requires("association.manage")
+REPORTS_VIEW = requires("reports.view")
+REPORTS_GENERATE = requires("reports.generate")
+ACCOUNTS_INVITE = requires("accounts.invite")
+ACCOUNTS = requires("accounts.manage")
+# The Django admin is for superusers only: everyone else is sent to the admin's login page.
+SUPERUSER_ADMIN = same(LOGIN)
+
+
+@dataclass(frozen=True)
+class Entry:
+    expect: Expectation
+    method: str = "GET"
+    kwargs: KwargsBuilder | None = None
+    query: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+    htmx: bool = False
+    permission: str | None = None  # what the view must declare (set by ``protected``)
+    why_public: str = ""  # required when ``permission`` is None: why no permission guards it
+
+
+def protected(
+    permission: str,
+    *,
+    granted: str = OK,
+    expect: Expectation | None = None,
+    method: str = "GET",
+    kwargs: KwargsBuilder | None = None,
+    query: str = "",
+    data: Mapping[str, Any] | None = None,
+    htmx: bool = False,
+    **outcomes: str,
+) -> Entry:
+    """An entry for a view behind ``permission_required(permission)``: outcomes from the
+    registry (``granted`` for the personas holding it), or ``expect`` when the view checks a
+    second permission inside, then per-persona ``outcomes`` overrides."""
+    return Entry(
+        expect=override(expect or requires(permission, granted), **outcomes),
+        method=method,
+        kwargs=kwargs,
+        query=query,
+        data=data or {},
+        htmx=htmx,
+        permission=permission,
+    )
+
+
+def public(why: str, expect: Expectation = PUBLIC, **options: Any) -> Entry:
+    """An entry for a view without a registry permission, with the reason it has none."""
+    return Entry(expect=expect, why_public=why, **options)
+
+
+def _pk(attribute: str) -> KwargsBuilder:
+    """Kwargs ``{"pk": objects.<attribute>.pk}``."""
+    return lambda objects: {"pk": getattr(objects, attribute).pk}
+
+
+def _missing_pk(objects: MatrixObjects) -> dict[str, Any]:
+    return {"pk": 999_999_999}
+
+
+_ALLAUTH = "allauth's own view"
+_MFA = "allauth MFA view: its own login check, no registry permission"
+_INVITATION = (
+    "the invitee has no account yet: the unguessable emailed token is the credential "
+    "(unknown → 404; accepted, revoked or expired → 410)"
+)
+# Pages reached only in the middle of a login (code or second factor): without a pending
+# login, everyone is sent to the login page (logged-in people to their home).
+MID_LOGIN = LOGGED_IN
+# MFA pages about an authenticator the persona has not set up: 404.
+MFA_NOT_ENROLLED = override(same("404"), anonymous=LOGIN)
+
+MATRIX: Mapping[str, Entry] = MappingProxyType(
+    {
+        # --- Landing pages (cpts/views/home.py) ---
+        "home": public("router: sends each person to their space or to login", LOGGED_IN),
+        "backoffice_home": protected("backoffice.view"),
+        "portal_home": protected("portal.view"),
+        # --- Association and territory (cpts/views/association.py) ---
+        "territory": protected("association.view"),
+        "territory#search": protected("association.view", query="q=cler"),
+        "territory_search": protected("association.manage", query="q=cler", htmx=True),
+        "territory_search#no-htmx": protected("association.manage", query="q=cler"),
+        "territory_search#empty": protected("association.manage", htmx=True),
+        "territory_add": protected("association.manage", method="POST", data={"codes": "34172"}),
+        "territory_add#empty": protected("association.manage", method="POST", htmx=True),
+        "territory_add#get": protected("association.manage", granted="405"),
+        "territory_remove": protected("association.manage", method="POST"),
+        "territory_remove#htmx": protected("association.manage", method="POST", htmx=True),
+        "territory_remove#not-in-territory": protected(
+            "association.manage",
+            method="POST",
+            kwargs=lambda o: {"insee_code": o.other_commune.insee_code},
+        ),
+        "territory_remove#get": protected("association.manage", granted="405"),
+        "association_identity": protected("association.view"),
+        "association_identity#post": protected(
+            "association.view", method="POST", expect=MANAGE_ASSOCIATION
+        ),
+        "association_logo": protected("portal.view"),
+        # --- Generated documents (cpts/views/documents.py) ---
+        "document_list": protected("reports.view"),
+        "document_list#bad-page": protected("reports.view", query="page=abc"),
+        "identity_sheet_request": protected("reports.generate", method="POST"),
+        "identity_sheet_request#get": protected("reports.generate", granted="405"),
+        "document_detail": protected("reports.view", kwargs=_pk("document")),
+        "document_detail#missing": protected("reports.view", granted="404", kwargs=_missing_pk),
+        "document_progress": protected("reports.view", kwargs=_pk("document"), htmx=True),
+        "document_download": protected("reports.view", kwargs=_pk("document")),
+        "document_download#failed": protected(
+            "reports.view", granted="404", kwargs=_pk("failed_document")
+        ),
+        "document_retry": protected("reports.generate", method="POST", kwargs=_pk("document")),
+        "document_retry#failed": protected(
+            "reports.generate", method="POST", kwargs=_pk("failed_document")
+        ),
+        "document_retry#get": protected("reports.generate", granted="405", kwargs=_pk("document")),
+        # --- Invitations (cpts/views/invitations.py) ---
+        "invitation_list": protected("accounts.invite"),
+        "invitation_list#bad-query": protected("accounts.invite", query="statut=x&page=abc"),
+        "invitation_create": protected("accounts.invite"),
+        "invitation_create#post": protected("accounts.invite", method="POST"),
+        "invitation_resend": protected("accounts.invite", method="POST", kwargs=_pk("invitation")),
+        "invitation_resend#revoked": protected(
+            "accounts.invite", method="POST", kwargs=_pk("revoked_invitation")
+        ),
+        "invitation_resend#get": protected(
+            "accounts.invite", granted="405", kwargs=_pk("invitation")
+        ),
+        "invitation_revoke": protected("accounts.invite", method="POST", kwargs=_pk("invitation")),
+        "invitation_revoke#missing": protected(
+            "accounts.invite", method="POST", granted="404", kwargs=_missing_pk
+        ),
+        "invitation_revoke#get": protected(
+            "accounts.invite", granted="405", kwargs=_pk("invitation")
+        ),
+        "invitation_accept": public(_INVITATION),
+        "invitation_accept#post": public(_INVITATION, method="POST"),
+        "invitation_accept#revoked": public(
+            _INVITATION, same("410"), kwargs=lambda o: {"token": o.revoked_invitation.token}
+        ),
+        "invitation_accept#unknown": public(
+            _INVITATION, same("404"), kwargs=lambda o: {"token": "inconnu"}
+        ),
+        # --- Users and roles (cpts/views/users.py) ---
+        "user_list": protected("accounts.manage"),
+        "user_list#search": protected("accounts.manage", query="q=cible&page=abc"),
+        "user_list#htmx": protected("accounts.manage", query="q=cible", htmx=True),
+        "user_roles": protected("accounts.manage", kwargs=_pk("user")),
+        "user_roles#post": protected("accounts.manage", method="POST", kwargs=_pk("user")),
+        "user_roles#missing": protected("accounts.manage", granted="404", kwargs=_missing_pk),
+        "user_toggle_active": protected("accounts.manage", method="POST", kwargs=_pk("user")),
+        "user_toggle_active#get": protected("accounts.manage", granted="405", kwargs=_pk("user")),
+        # --- allauth: accounts (public pages; a logged-in person is sent home) ---
+        "account_login": public(_ALLAUTH),
+        "account_logout": public(_ALLAUTH),
+        "account_logout#post": public(_ALLAUTH, method="POST"),
+        "account_inactive": public(_ALLAUTH),
+        "account_signup": public(_ALLAUTH),
+        "account_reauthenticate": public(_ALLAUTH, LOGGED_IN),
+        "account_email": public(_ALLAUTH, LOGGED_IN),
+        "account_email_verification_sent": public(_ALLAUTH),
+        "account_change_password": public(_ALLAUTH, LOGGED_IN),
+        "account_set_password": public(_ALLAUTH, LOGGED_IN),
+        "account_reset_password": public(_ALLAUTH),
+        "account_confirm_login_code": public(_ALLAUTH, MID_LOGIN),
+        "account_confirm_email": public(
+            _ALLAUTH, kwargs=lambda o: {"key": o.email_confirmation_key}
+        ),
+        "account_reset_password_from_key_done": public(_ALLAUTH),
+        "account_reset_password_from_key": public(
+            _ALLAUTH,
+            kwargs=lambda o: {"uidb36": o.password_reset_uidb36, "key": o.password_reset_key},
+        ),
+        "account_reset_password_done": public(_ALLAUTH),
+        # --- allauth: MFA ---
+        "mfa_index": public(_MFA, LOGGED_IN),
+        "mfa_authenticate": public(_MFA, MID_LOGIN),
+        "mfa_reauthenticate": public(_MFA, LOGGED_IN),
+        "mfa_activate_totp": public(_MFA, LOGGED_IN),
+        "mfa_deactivate_totp": public(_MFA, MFA_NOT_ENROLLED),
+        "mfa_view_recovery_codes": public(_MFA, MFA_NOT_ENROLLED),
+        "mfa_generate_recovery_codes": public(_MFA, LOGGED_IN),
+        "mfa_download_recovery_codes": public(_MFA, MFA_NOT_ENROLLED),
+    }
+)
+
+
+@dataclass(frozen=True)
+class NamespaceRule:
+    """One rule for a whole namespace: only ``check`` is requested, as every persona."""
+
+    check: str
+    expect: Expectation
+    reason: str
+    superuser_check: bool = False  # also check that a superuser gets in
+
+
+NAMESPACES: Mapping[str, NamespaceRule] = MappingProxyType(
+    {
+        "admin": NamespaceRule(
+            check="admin:index",
+            expect=SUPERUSER_ADMIN,
+            reason="The Django admin is a superuser-only technical tool; none of the "
+            "personas is a superuser, so each is sent to the admin login page.",
+            superuser_check=True,
+        ),
+    }
+)
+
+# Patterns that cannot be requested, keyed by URL name, or by "route:<full route>" for
+# unnamed ones. Each needs a reason.
+SKIPPED: Mapping[str, str] = MappingProxyType({})

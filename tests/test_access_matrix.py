@@ -1,0 +1,315 @@
+"""The access matrix: every URL of the project, requested as every persona, must give the
+outcome declared in tests/access_matrix.py (see that module for the rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from http.cookies import SimpleCookie
+from io import BytesIO
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from PIL import Image
+
+from cpts.models import Commune, GeneratedDocument, Invitation, User
+from cpts.permissions import roles_of
+from cpts.services.accounts import create_account
+from tests import access_matrix as am
+from tests.factories import PASSWORD
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # "namespace:name", or "route:<full route>" when the pattern has no name
+    namespace: str  # outermost namespace, "" outside any
+    route: str
+    kwargs: tuple[str, ...]  # names of the URL's kwargs, outer includes first
+    view: Any = field(compare=False, repr=False)
+
+
+def _iter_patterns(
+    resolver: URLResolver, prefix: str = "", namespace: str = "", kwargs: tuple[str, ...] = ()
+) -> Iterator[Pattern]:
+    for item in resolver.url_patterns:
+        names = kwargs + tuple(item.pattern.regex.groupindex)
+        if isinstance(item, URLResolver):
+            inner = namespace
+            if item.namespace:
+                inner = f"{namespace}:{item.namespace}" if namespace else item.namespace
+            yield from _iter_patterns(item, prefix + str(item.pattern), inner, names)
+        elif isinstance(item, URLPattern):
+            route = prefix + str(item.pattern)
+            if item.name:
+                key = f"{namespace}:{item.name}" if namespace else item.name
+            else:
+                key = f"route:{route}"
+            yield Pattern(key, namespace.split(":")[0], route, names, item.callback)
+
+
+@cache
+def project_patterns() -> tuple[Pattern, ...]:
+    """Every URL pattern of the project (the URLconf does not change during a run)."""
+    return tuple(_iter_patterns(get_resolver()))
+
+
+def _pattern(key: str) -> Pattern:
+    return next(p for p in project_patterns() if p.key == key.split("#", 1)[0])
+
+
+def _base_name(key: str) -> str:
+    return key.split("#", 1)[0]
+
+
+# --- Completeness of the table ---
+
+
+def test_every_url_pattern_is_declared():
+    declared = {_base_name(key) for key in am.MATRIX} | set(am.SKIPPED)
+    missing = [
+        p for p in project_patterns() if p.namespace not in am.NAMESPACES and p.key not in declared
+    ]
+    assert not missing, (
+        "URL pattern(s) without an access expectation. Add each to MATRIX in "
+        'tests/access_matrix.py (e.g. `"name": protected("area.permission")`), or to '
+        "SKIPPED with the reason it cannot be requested:\n"
+        + "\n".join(f"  {p.key}  (/{p.route})" for p in missing)
+    )
+
+
+def test_every_declared_url_exists():
+    keys = {p.key for p in project_patterns()}
+    namespaces = {p.namespace for p in project_patterns()}
+    stale = [key for key in am.MATRIX if _base_name(key) not in keys]
+    stale += [key for key in am.SKIPPED if key not in keys]
+    stale += [f"namespace {ns}" for ns in am.NAMESPACES if ns not in namespaces]
+    stale += [rule.check for rule in am.NAMESPACES.values() if rule.check not in keys]
+    assert not stale, (
+        "Entries of tests/access_matrix.py whose URL no longer exists; remove or rename them: "
+        + ", ".join(stale)
+    )
+
+
+def test_the_table_is_well_formed():
+    for key, entry in am.MATRIX.items():
+        assert set(entry.expect) == set(am.PERSONAS), key
+        assert set(entry.expect.values()) <= am.OUTCOMES, key
+        assert entry.method in {"GET", "POST"}, key
+        assert entry.permission or entry.why_public, f"{key}: say why it has no permission"
+    for key, reason in am.SKIPPED.items():
+        assert reason.strip(), f"{key}: a skipped pattern needs its reason"
+    for rule in am.NAMESPACES.values():
+        assert set(rule.expect) == set(am.PERSONAS) and rule.reason
+
+
+def _declared_permission(view: Any) -> str | None:
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, "permission", None) or None
+    return getattr(view, "maillage_permission", None)
+
+
+def test_declared_permissions_match_the_views():
+    """The permission an entry declares is the one its view enforces, and a view with a
+    registry permission is never declared public."""
+    mismatches = []
+    for key, entry in am.MATRIX.items():
+        if key.startswith("account_") or key.startswith("mfa_"):
+            continue  # allauth views carry no registry permission
+        enforced = _declared_permission(_pattern(key).view)
+        if enforced != entry.permission:
+            mismatches.append(f"{key}: table says {entry.permission!r}, view has {enforced!r}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# --- The objects URLs are built with ---
+
+
+@pytest.fixture
+def matrix_objects(association, settings, tmp_path) -> am.MatrixObjects:
+    settings.MEDIA_ROOT = tmp_path
+    user = create_account(
+        "compte.cible@exemple.fr", PASSWORD, first_name="Cible", email_verified=False
+    )
+    inviter = create_account("invitant@exemple.fr", PASSWORD, is_staff=True)
+    address = EmailAddress.objects.get(user=user)
+    document = GeneratedDocument.objects.create(
+        kind="identity_sheet",
+        status=GeneratedDocument.Status.DONE,
+        progress=100,
+        requested_by=inviter,
+        finished_at=timezone.now(),
+    )
+    document.file.save("fiche.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    failed = GeneratedDocument.objects.create(
+        kind="identity_sheet",
+        status=GeneratedDocument.Status.FAILED,
+        error_message="Échec de test",
+        requested_by=inviter,
+        finished_at=timezone.now(),
+    )
+    invitation = Invitation.objects.create(
+        email="invitee@exemple.fr", first_name="Inès", last_name="Garcia", invited_by=inviter
+    )
+    revoked = Invitation.objects.create(
+        email="revoquee@exemple.fr",
+        invited_by=inviter,
+        revoked_at=timezone.now() - timedelta(days=1),
+    )
+    logo = BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(logo, "PNG")
+    association.logo.save("logo.png", ContentFile(logo.getvalue()), save=True)
+    commune = association.communes.order_by("insee_code").first()
+    assert commune is not None
+    return am.MatrixObjects(
+        association=association,
+        commune=commune,
+        other_commune=Commune.objects.get(insee_code="34172"),  # Montpellier
+        document=document,
+        failed_document=failed,
+        invitation=invitation,
+        revoked_invitation=revoked,
+        user=user,
+        email_confirmation_key=EmailConfirmationHMAC(address).key,
+        password_reset_uidb36=user_pk_to_url_str(user),
+        password_reset_key=default_token_generator.make_token(user),
+    )
+
+
+def _build_url(key: str, entry: am.Entry, objects: am.MatrixObjects) -> str:
+    kwargs = entry.kwargs(objects) if entry.kwargs else {}
+    name = _base_name(key)
+    if not entry.kwargs:
+        wanted = _pattern(name).kwargs
+        unknown = [k for k in wanted if k not in am.KWARGS_BY_NAME]
+        assert not unknown, (
+            f"{key}: no way to build kwarg(s) {unknown}; give the entry `kwargs=` or add them "
+            "to KWARGS_BY_NAME in tests/access_matrix.py"
+        )
+        kwargs = {k: am.KWARGS_BY_NAME[k](objects) for k in wanted}
+    url = reverse(name, kwargs=kwargs)
+    return f"{url}?{entry.query}" if entry.query else url
+
+
+# --- Requesting every URL as every persona ---
+
+
+def _login_paths() -> set[str]:
+    return {reverse(settings.LOGIN_URL), reverse("admin:login")}
+
+
+def outcome_of(response: Any) -> str:
+    status = response.status_code
+    if 300 <= status < 400:
+        target = urlsplit(response["Location"]).path
+        return am.LOGIN if target in _login_paths() else am.OK
+    if 200 <= status < 300:
+        return am.OK
+    return str(status)
+
+
+def _request(client: Client, entry: am.Entry, url: str) -> Any:
+    headers = {"HX-Request": "true"} if entry.htmx else {}
+    if entry.method == "POST":
+        return client.post(url, data=dict(entry.data), headers=headers)
+    return client.get(url, headers=headers)
+
+
+@cache
+def _client() -> Client:
+    """One test client for the whole matrix: a Client builds its middleware chain (and
+    WhiteNoise scans the static files) once per instance, which is what costs time."""
+    return Client()
+
+
+def _outcome(entry: am.Entry, url: str, user: User | None) -> tuple[str, str]:
+    """Request ``url`` as ``user`` inside a savepoint rolled back afterwards, so a request
+    that writes (a POST, a toggle) leaves the next persona the same data. Returns the
+    outcome and a detail for the failure message."""
+    with transaction.atomic():
+        client = _client()
+        client.cookies = SimpleCookie()  # a fresh browser: no session, no CSRF cookie
+        if user is not None:
+            client.force_login(user)
+        try:
+            response = _request(client, entry, url)
+        except Exception as exc:  # any exception is a failure, reported with its URL
+            outcome, detail = "exception", f"{type(exc).__name__}: {exc}"
+        else:
+            outcome = outcome_of(response)
+            detail = f"status {response.status_code}"
+            if response.has_header("Location"):
+                detail += f" → {response['Location']}"
+        transaction.set_rollback(True)
+    return outcome, detail
+
+
+def _check(key: str, entry: am.Entry, users: Mapping[str, User | None], objects: Any) -> None:
+    url = _build_url(key, entry, objects)
+    failures = []
+    for persona in am.PERSONAS:
+        expected = entry.expect[persona]
+        got, detail = _outcome(entry, url, users[persona])
+        if got != expected:
+            failures.append(f"  {persona}: expected {expected!r}, got {got!r} ({detail})")
+    assert not failures, f"{entry.method} {url} ({key}):\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", list(am.MATRIX))
+def test_access(key: str, personas: dict[str, User | None], matrix_objects: Any) -> None:
+    _check(key, am.MATRIX[key], personas, matrix_objects)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("namespace", list(am.NAMESPACES))
+def test_namespace_access(
+    namespace: str, personas: dict[str, User | None], matrix_objects: Any
+) -> None:
+    rule = am.NAMESPACES[namespace]
+    entry = am.Entry(expect=rule.expect, why_public=rule.reason)
+    _check(rule.check, entry, personas, matrix_objects)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "namespace", [ns for ns, rule in am.NAMESPACES.items() if rule.superuser_check]
+)
+def test_a_superuser_gets_into_the_namespace(namespace: str, client: Client) -> None:
+    superuser = User.objects.create_superuser("technique@exemple.fr", PASSWORD)
+    client.force_login(superuser)
+    response = client.get(reverse(am.NAMESPACES[namespace].check))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_personas_hold_the_roles_the_table_assumes(personas):
+    for persona, user in personas.items():
+        held = roles_of(user) if user is not None else frozenset()
+        assert held == am.PERSONA_ROLES[persona], persona
+
+
+def test_outcome_classification():
+    class FakeResponse(dict):
+        def __init__(self, status: int, location: str = "") -> None:
+            super().__init__(Location=location)
+            self.status_code = status
+
+    assert outcome_of(FakeResponse(200)) == am.OK
+    assert outcome_of(FakeResponse(302, "/comptes/login/?next=/portail/")) == am.LOGIN
+    assert outcome_of(FakeResponse(302, "/admin/login/?next=/admin/")) == am.LOGIN
+    assert outcome_of(FakeResponse(302, "/portail/")) == am.OK
+    assert outcome_of(FakeResponse(403)) == "403"
+    assert outcome_of(FakeResponse(500)) == "500"
