@@ -72,3 +72,15 @@ def personas(
         "president": president,
         "coordinator": coordinator,
     }
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager() -> Any:
+    """Run tasks in-process in every test, even when REDIS_URL points Celery at a broker (CI):
+    only the real-worker integration test switches this off, with its own fixture."""
+    from cpts.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
