@@ -1,4 +1,11 @@
-"""Require TOTP for the coordination team when MAILLAGE_MFA_REQUIRED_FOR_COORDINATOR is on."""
+"""Require TOTP for the coordination team when MAILLAGE_MFA_REQUIRED_FOR_COORDINATOR is on.
+
+A coordinator without an authenticator app is sent to the TOTP activation page, with a
+French message, from every page but the account pages (allauth, mounted at /comptes/: MFA
+set-up, reauthentication, logout, password) and static files. An htmx request gets an
+``HX-Redirect`` header instead of a 302, so htmx loads the whole page instead of swapping
+the activation page into a fragment.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +13,24 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from cpts.roles import Role
 
-# Pages a coordinator without TOTP may still reach: MFA set-up, logout, static assets.
-_ALLOWED_PREFIXES = ("/comptes/", "/static/")
+# Pages a coordinator without TOTP may still reach: account pages (MFA set-up, logout…) and
+# static assets.
+ALLOWED_PREFIXES = ("/comptes/", "/static/")
 
 
 class MfaRequiredMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if settings.MAILLAGE_MFA_REQUIRED_FOR_COORDINATOR and self._must_enrol(request):
             messages.warning(
                 request,
@@ -30,7 +39,10 @@ class MfaRequiredMiddleware:
                     "activez une application d'authentification pour continuer."
                 ),
             )
-            return redirect(reverse("mfa_activate_totp"))
+            target = reverse("mfa_activate_totp")
+            if getattr(request, "htmx", False):
+                return HttpResponseClientRedirect(target)
+            return redirect(target)
         return self.get_response(request)
 
     @staticmethod
@@ -39,8 +51,10 @@ class MfaRequiredMiddleware:
 
         from cpts.permissions import roles_of
 
-        user = request.user
-        if not user.is_authenticated or request.path.startswith(_ALLOWED_PREFIXES):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        if request.path_info.startswith(ALLOWED_PREFIXES):
             return False
         if Role.COORDINATEUR not in roles_of(user):
             return False

@@ -1,1 +1,97 @@
-urlpatterns: list = []
+"""Users and roles: the coordination lists the accounts, assigns roles by hand and
+deactivates or reactivates accounts. Roles derived from mandates (governance) are not
+edited here: this page only shows and changes the hand-assigned ones."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cpts.forms.users import UserRolesForm, UserSearchForm
+from cpts.models import User
+from cpts.permissions import permission_required
+from cpts.selectors.accounts import users
+from cpts.services.accounts import set_roles
+
+PAGE_SIZE = 25
+
+
+@permission_required("accounts.manage")
+def user_list(request: HttpRequest) -> HttpResponse:
+    search_form = UserSearchForm(request.GET or None)
+    search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    page = Paginator(users(search), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "search_form": search_form, "search": search}
+    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+        return render(request, "accounts/_user_table.html", context)
+    return render(request, "accounts/user_list.html", context)
+
+
+@permission_required("accounts.manage")
+def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User, pk=pk)
+    current = sorted(account.role_assignments.values_list("role", flat=True))
+    form = UserRolesForm(
+        request.POST if request.method == "POST" else None, initial={"roles": current}
+    )
+    if request.method == "POST" and form.is_valid():
+        set_roles(account, form.cleaned_data["roles"])
+        messages.success(
+            request,
+            _("Rôles de %(name)s enregistrés.")
+            % {"name": account.get_full_name() or account.email},
+        )
+        return redirect("user_list")
+    return render(request, "accounts/user_roles.html", {"account": account, "form": form})
+
+
+@permission_required("accounts.manage")
+@require_POST
+def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
+    with transaction.atomic():
+        account = get_object_or_404(User.objects.select_for_update(), pk=pk)
+        name = account.get_full_name() or account.email
+        if account.pk == request.user.pk:
+            messages.error(request, _("Vous ne pouvez pas désactiver votre propre compte."))
+        elif account.is_superuser and not request.user.is_superuser:
+            messages.error(
+                request,
+                _("Seul un super-utilisateur peut désactiver ou réactiver ce compte technique."),
+            )
+        else:
+            account.is_active = not account.is_active
+            account.save(update_fields=["is_active"])  # audited by django-auditlog
+            if account.is_active:
+                messages.success(request, _("Compte de %(name)s réactivé.") % {"name": name})
+            else:
+                messages.success(
+                    request,
+                    _("Compte de %(name)s désactivé : cette personne ne peut plus se connecter.")
+                    % {"name": name},
+                )
+    return redirect(_back_to_list(request))
+
+
+def _back_to_list(request: HttpRequest) -> str:
+    """The users page, keeping the search and page the coordination was on."""
+    target = request.POST.get("next", "")
+    list_url = reverse("user_list")
+    if target.startswith(list_url) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return list_url
+
+
+urlpatterns = [
+    path("", user_list, name="user_list"),
+    path("<int:pk>/roles/", user_roles, name="user_roles"),
+    path("<int:pk>/activation/", user_toggle_active, name="user_toggle_active"),
+]
