@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cpts.models import RoleAssignment, User
 from cpts.permissions import forget_roles
@@ -48,3 +50,19 @@ def set_roles(user: User, roles: Iterable[Role | str]) -> None:
     for role in wanted - current:
         RoleAssignment.objects.create(user=user, role=role)
     forget_roles(user)
+
+
+@transaction.atomic
+def toggle_active(account_id: int, *, by: User) -> User:
+    """Deactivate an active account or reactivate an inactive one (audited). Nobody
+    deactivates themself, and only a superuser touches a superuser's account."""
+    account = User.objects.select_for_update().get(pk=account_id)
+    if account.pk == by.pk:
+        raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    if account.is_superuser and not by.is_superuser:
+        raise ValidationError(
+            _("Seul un super-utilisateur peut désactiver ou réactiver ce compte technique.")
+        )
+    account.is_active = not account.is_active
+    account.save(update_fields=["is_active"])
+    return account

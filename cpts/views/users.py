@@ -5,8 +5,8 @@ edited here: this page only shows and changes the hand-assigned ones."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -18,7 +18,7 @@ from cpts.forms.users import UserRolesForm, UserSearchForm
 from cpts.models import User
 from cpts.permissions import permission_required
 from cpts.selectors.accounts import users
-from cpts.services.accounts import set_roles
+from cpts.services.accounts import set_roles, toggle_active
 
 PAGE_SIZE = 25
 
@@ -55,27 +55,21 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("accounts.manage")
 @require_POST
 def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
-    with transaction.atomic():
-        account = get_object_or_404(User.objects.select_for_update(), pk=pk)
-        name = account.get_full_name() or account.email
-        if account.pk == request.user.pk:
-            messages.error(request, _("Vous ne pouvez pas désactiver votre propre compte."))
-        elif account.is_superuser and not request.user.is_superuser:
-            messages.error(
-                request,
-                _("Seul un super-utilisateur peut désactiver ou réactiver ce compte technique."),
-            )
-        else:
-            account.is_active = not account.is_active
-            account.save(update_fields=["is_active"])  # audited by django-auditlog
-            if account.is_active:
-                messages.success(request, _("Compte de %(name)s réactivé.") % {"name": name})
-            else:
-                messages.success(
-                    request,
-                    _("Compte de %(name)s désactivé : cette personne ne peut plus se connecter.")
-                    % {"name": name},
-                )
+    get_object_or_404(User, pk=pk)
+    try:
+        account = toggle_active(pk, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(_back_to_list(request))
+    name = account.get_full_name() or account.email
+    if account.is_active:
+        messages.success(request, _("Compte de %(name)s réactivé.") % {"name": name})
+    else:
+        messages.success(
+            request,
+            _("Compte de %(name)s désactivé : cette personne ne peut plus se connecter.")
+            % {"name": name},
+        )
     return redirect(_back_to_list(request))
 
 
