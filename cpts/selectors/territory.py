@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from auditlog.models import LogEntry
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cpts.models import Association, Commune
+from cpts.models import Association, Commune, TerritoryCommune
+from cpts.models.territory import normalize_search
 
 # ACI thresholds (DESIGN.md §2): T1 < 40 000 ≤ T2 ≤ 80 000 < T3 ≤ 175 000 < T4.
 T2_FROM = 40_000
@@ -61,3 +83,184 @@ def territory_summary(association: Association | None = None) -> TerritorySummar
         population=totals["population"] or 0,
         departements=departements,
     )
+
+
+# --- Commune search (the territory page's autocomplete) ---------------------------------
+
+SEARCH_MIN_LENGTH = 2
+SEARCH_LIMIT = 15
+_CODE_QUERY_RE = re.compile(r"^[0-9][0-9AB]?[0-9]{0,3}$")
+
+
+@dataclass(frozen=True)
+class CommuneSearch:
+    """The outcome of an autocomplete query: ``too_short`` when nothing was searched."""
+
+    query: str
+    results: list[Any]  # Commune rows annotated with ``in_territory``
+    too_short: bool = False
+    truncated: bool = False
+
+
+def search_communes(
+    query: str, association: Association | None = None, limit: int = SEARCH_LIMIT
+) -> CommuneSearch:
+    """Communes matching ``query`` by name (accent- and case-insensitive, prefix matches first),
+    by INSEE code or by postal code. Each result carries ``in_territory``; one query."""
+    query = " ".join((query or "").split())[:100]
+    if len(query) < SEARCH_MIN_LENGTH:
+        return CommuneSearch(query=query, results=[], too_short=True)
+    association = association or Association.objects.get_solo()
+    code = query.replace(" ", "").upper()
+    communes = Commune.objects.all()
+    if _CODE_QUERY_RE.match(code):
+        communes = communes.filter(
+            Q(insee_code__startswith=code)
+            | Q(postal_codes__startswith=code)
+            | Q(postal_codes__contains=f" {code}")
+        ).annotate(
+            rank=Case(
+                When(insee_code=code, then=Value(0)),
+                When(insee_code__startswith=code, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+    else:
+        name = normalize_search(query)
+        if len(name) < SEARCH_MIN_LENGTH:
+            return CommuneSearch(query=query, results=[], too_short=True)
+        communes = communes.filter(search_name__contains=name).annotate(
+            rank=Case(
+                When(search_name=name, then=Value(0)),
+                When(search_name__startswith=name, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+    communes = communes.annotate(
+        in_territory=Exists(
+            TerritoryCommune.objects.filter(association=association, commune=OuterRef("pk"))
+        )
+    ).order_by("rank", "search_name", "insee_code")
+    results = list(communes[: limit + 1])
+    return CommuneSearch(query=query, results=results[:limit], truncated=len(results) > limit)
+
+
+# --- Audit trail rows, ready for templates/includes/audit_history.html -------------------
+
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: _("création"),
+    LogEntry.Action.UPDATE: _("modification"),
+    LogEntry.Action.DELETE: _("suppression"),
+    LogEntry.Action.ACCESS: _("consultation"),
+}
+_EMPTY_VALUES = {"", "None"}
+_VALUE_MAX_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    timestamp: datetime
+    actor: str
+    action: int
+    action_label: str
+    object_repr: str
+    changes: list[AuditChange] = field(default_factory=list)
+
+    @property
+    def is_creation(self) -> bool:
+        return self.action == LogEntry.Action.CREATE
+
+    @property
+    def is_deletion(self) -> bool:
+        return self.action == LogEntry.Action.DELETE
+
+
+def _display_value(raw: Any, model_field: Any, related: dict[tuple[Any, str], str]) -> str:
+    value = "" if raw is None else str(raw)
+    if value in _EMPTY_VALUES:
+        return "—"
+    if model_field is not None and model_field.is_relation and model_field.many_to_one:
+        return related.get((model_field.related_model, value), value)
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, BooleanField):
+        return str(_("oui")) if value == "True" else str(_("non"))
+    if len(value) > _VALUE_MAX_LENGTH:
+        return value[: _VALUE_MAX_LENGTH - 1] + "…"
+    return value
+
+
+def _model_field(model: type[Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def audit_rows(entries: Iterable[LogEntry], skip_fields: Collection[str] = ()) -> list[AuditRow]:
+    """Turn LogEntry rows (actor and content type preloaded, e.g. from
+    ``cpts.audit.history_for``) into display rows: French action, field labels, old → new
+    values. ``skip_fields`` leaves out fields that say nothing on a given page. Foreign keys
+    are resolved with one query per related model, never per row."""
+    entries = list(entries)
+    wanted: dict[type[Model], set[str]] = defaultdict(set)
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, values in entry.changes_dict.items():
+            model_field = _model_field(model, name)
+            if name in skip_fields:
+                continue
+            if model_field is not None and model_field.is_relation and model_field.many_to_one:
+                wanted[model_field.related_model].update(
+                    str(v) for v in values if str(v) not in _EMPTY_VALUES
+                )
+    related: dict[tuple[Any, str], str] = {}
+    for related_model, pks in wanted.items():
+        for obj in related_model._default_manager.filter(pk__in=pks):
+            related[(related_model, str(obj.pk))] = str(obj)
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        changes = []
+        for name, values in entry.changes_dict.items():
+            model_field = _model_field(model, name)
+            if name in skip_fields:
+                continue
+            if model_field is not None and (not model_field.concrete or model_field.primary_key):
+                continue  # reverse relations and the primary key say nothing to a reader
+            old, new = [*values, None, None][:2]
+            change = AuditChange(
+                label=capfirst(str(getattr(model_field, "verbose_name", name))),
+                old=_display_value(old, model_field, related),
+                new=_display_value(new, model_field, related),
+            )
+            if entry.action == LogEntry.Action.CREATE and change.new == "—":
+                continue
+            if entry.action == LogEntry.Action.DELETE and change.old == "—":
+                continue
+            changes.append(change)
+        actor = entry.actor
+        rows.append(
+            AuditRow(
+                timestamp=entry.timestamp,
+                actor=(actor.get_full_name() or actor.email)
+                if actor is not None
+                else (entry.actor_email or str(_("système"))),
+                action=entry.action,
+                action_label=str(ACTION_LABELS.get(entry.action, entry.get_action_display())),
+                object_repr=entry.object_repr,
+                changes=changes,
+            )
+        )
+    return rows

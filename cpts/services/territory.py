@@ -71,7 +71,7 @@ def add_communes(association: Association, insee_codes: Iterable[str]) -> list[C
     naming the unknown codes."""
     codes = [code.strip().upper() for code in insee_codes if code.strip()]
     found = {c.insee_code: c for c in Commune.objects.filter(insee_code__in=codes)}
-    unknown = [code for code in codes if code not in found]
+    unknown = list(dict.fromkeys(code for code in codes if code not in found))
     if unknown:
         raise ValidationError(
             _("Code(s) INSEE inconnu(s) : %(codes)s.") % {"codes": ", ".join(unknown)},
