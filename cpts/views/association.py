@@ -17,13 +17,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from cpts.audit import history_for
 from cpts.forms.association import AssociationIdentityForm, TerritoryAddForm
 from cpts.models import Association, TerritoryCommune
 from cpts.permissions import check, permission_required, user_can
+from cpts.selectors.audit import audit_rows, history_for
 from cpts.selectors.territory import (
     CommuneSearch,
-    audit_rows,
     search_communes,
     territory_communes,
     territory_summary,

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cpts.models import Association, Commune, TerritoryCommune
+from cpts.selectors.audit import audit_rows
 from cpts.selectors.territory import (
-    audit_rows,
     search_communes,
     taille_for_population,
     territory_summary,
