@@ -1,0 +1,195 @@
+"""The benchmark's data set: the demo CPTS, grown to a scale with bulk inserts.
+
+At scale N the territory holds N times the demo's communes, and there are 10 N generated
+documents, 20 N generated accounts and 10 N invitations. Growing is cumulative: seeding scale
+10 after scale 1 only adds the difference. Bulk inserts skip the audit trail on purpose: this is
+throw-away measurement data, never the association's history.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from cpts.jobs import known_kinds
+from cpts.models import (
+    Association,
+    Commune,
+    GeneratedDocument,
+    Invitation,
+    RoleAssignment,
+    TerritoryCommune,
+    User,
+)
+from cpts.roles import Role
+from cpts.services.demo import DEMO_ACCOUNTS, DEMO_EPCI, seed_demo
+
+DOCUMENTS_PER_SCALE = 10
+USERS_PER_SCALE = 20
+INVITATIONS_PER_SCALE = 10
+# Where the territory grows beyond the Cœur d'Hérault: the Hérault, then its neighbours.
+DEPARTEMENTS = ("34", "30", "12", "11", "81", "48")
+BENCH_EMAIL_DOMAIN = "bench.cpts-demo.fr"
+COORDINATOR_EMAIL = next(account.email for account in DEMO_ACCOUNTS if account.is_staff)
+
+_FIRST_NAMES = (
+    *("Camille", "Léa", "Manon", "Chloé", "Inès", "Sarah", "Julie", "Emma", "Louise", "Claire"),
+    *("Lucas", "Hugo", "Louis", "Nathan", "Thomas", "Julien", "Antoine", "Paul", "Mathieu"),
+)
+_LAST_NAMES = (
+    *("Martin", "Bernard", "Dubois", "Durand", "Moreau", "Laurent", "Garcia", "Roux", "Blanc"),
+    *("Bonnet", "Vidal", "Marty", "Fabre", "Rouquette", "Cabanel", "Espinasse", "Teissier"),
+)
+_EXAMPLE_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@dataclass(frozen=True)
+class ScaleCounts:
+    communes: int
+    documents: int
+    users: int
+    invitations: int
+
+
+def target_counts(scale: int) -> ScaleCounts:
+    demo_communes = Commune.objects.filter(epci_siren__in=DEMO_EPCI).count()
+    return ScaleCounts(
+        communes=demo_communes * scale,
+        documents=DOCUMENTS_PER_SCALE * scale,
+        users=USERS_PER_SCALE * scale,
+        invitations=INVITATIONS_PER_SCALE * scale,
+    )
+
+
+def current_counts() -> ScaleCounts:
+    return ScaleCounts(
+        communes=TerritoryCommune.objects.count(),
+        documents=GeneratedDocument.objects.count(),
+        users=User.objects.filter(email__endswith=f"@{BENCH_EMAIL_DOMAIN}").count(),
+        invitations=Invitation.objects.count(),
+    )
+
+
+@transaction.atomic
+def seed_scale(scale: int) -> ScaleCounts:
+    """Bring the data set up to ``scale`` (idempotent) and return the counts reached."""
+    seed_demo()
+    association = Association.objects.get_solo()
+    coordinator = User.objects.get(email=COORDINATOR_EMAIL)
+    target = target_counts(scale)
+    _grow_territory(association, target.communes)
+    _grow_users(target.users)
+    _grow_invitations(target.invitations, coordinator)
+    _grow_documents(target.documents, coordinator)
+    return current_counts()
+
+
+def _grow_territory(association: Association, target: int) -> None:
+    missing = target - TerritoryCommune.objects.filter(association=association).count()
+    if missing <= 0:
+        return
+    taken = set(association.communes.values_list("pk", flat=True))
+    links: list[TerritoryCommune] = []
+    for departement in DEPARTEMENTS:
+        pks = (
+            Commune.objects.filter(departement=departement)
+            .exclude(pk__in=taken)
+            .order_by("insee_code")
+            .values_list("pk", flat=True)[: missing - len(links)]
+        )
+        links += [TerritoryCommune(association=association, commune_id=pk) for pk in pks]
+        if len(links) >= missing:
+            break
+    TerritoryCommune.objects.bulk_create(links)
+
+
+def _grow_users(target: int) -> None:
+    existing = User.objects.filter(email__endswith=f"@{BENCH_EMAIL_DOMAIN}").count()
+    if existing >= target:
+        return
+    password = make_password(None)  # unusable: these accounts never log in
+    rng = random.Random(existing)
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"personne{index:05d}@{BENCH_EMAIL_DOMAIN}",
+                first_name=rng.choice(_FIRST_NAMES),
+                last_name=rng.choice(_LAST_NAMES),
+                password=password,
+            )
+            for index in range(existing, target)
+        ]
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=user, email=user.email, primary=True, verified=True) for user in users]
+    )
+    # A few hand-assigned roles, as in a real CPTS: one référent in ten, some board members.
+    roles = [
+        RoleAssignment(user=user, role=Role.REFERENT if index % 2 else Role.ADMINISTRATEUR)
+        for index, user in enumerate(users)
+        if index % 10 == 0 or index % 15 == 0
+    ]
+    RoleAssignment.objects.bulk_create(roles)
+
+
+def _grow_invitations(target: int, inviter: User) -> None:
+    existing = Invitation.objects.count()
+    if existing >= target:
+        return
+    now = timezone.now()
+    invitations = []
+    for index in range(existing, target):
+        invitation = Invitation(
+            email=f"invite{index:05d}@{BENCH_EMAIL_DOMAIN}",
+            first_name=_FIRST_NAMES[index % len(_FIRST_NAMES)],
+            last_name=_LAST_NAMES[index % len(_LAST_NAMES)],
+            invited_by=inviter,
+        )
+        if index % 4 == 1:
+            invitation.revoked_at = now
+        elif index % 4 == 2:
+            invitation.expires_at = now - timedelta(days=1)
+        invitations.append(invitation)
+    Invitation.objects.bulk_create(invitations)
+
+
+def _grow_documents(target: int, requested_by: User) -> None:
+    existing = GeneratedDocument.objects.count()
+    if existing >= target:
+        return
+    kinds = sorted(known_kinds()) or ["identity_sheet"]
+    file_name = default_storage.save("documents/bench/exemple.pdf", ContentFile(_EXAMPLE_PDF))
+    now = timezone.now()
+    statuses = [GeneratedDocument.Status.DONE] * 6 + [
+        GeneratedDocument.Status.FAILED,
+        GeneratedDocument.Status.QUEUED,
+        GeneratedDocument.Status.RUNNING,
+    ]
+    documents = []
+    for index in range(existing, target):
+        status = statuses[index % len(statuses)]
+        done = status == GeneratedDocument.Status.DONE
+        finished = done or status == GeneratedDocument.Status.FAILED
+        documents.append(
+            GeneratedDocument(
+                kind=kinds[index % len(kinds)],
+                status=status,
+                progress=100 if done else 40,
+                requested_by=requested_by,
+                file=file_name if done else "",
+                error_message="Erreur de démonstration."
+                if status == GeneratedDocument.Status.FAILED
+                else "",
+                started_at=now,
+                finished_at=now if finished else None,
+            )
+        )
+    GeneratedDocument.objects.bulk_create(documents)

@@ -1,0 +1,215 @@
+"""The throw-away environment of the benchmark and its measurements.
+
+The developer's database is never touched: the default connection is pointed at a new database
+(a temporary SQLite file, or ``test_<name>_bench`` on PostgreSQL) created with Django's test
+database machinery, migrated, and destroyed at the end; media files go to a temporary folder.
+
+Each page is requested once to warm up, then ``runs`` times timed with its SQL queries counted,
+then once more under tracemalloc for the peak memory (tracing slows Python down, so it is kept
+out of the timed runs). Jobs are measured the same way, one new document per run.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils.translation import gettext as _
+
+from cpts.bench.dataset import COORDINATOR_EMAIL, seed_scale
+from cpts.bench.targets import JOBS, PAGES, BenchJob, BenchPage
+from cpts.models import GeneratedDocument, User
+from cpts.services.documents import run_document
+from cpts.services.territory import load_communes
+
+
+@dataclass(frozen=True)
+class Measurement:
+    category: str  # "page" or "job"
+    name: str
+    scale: int
+    status: str  # HTTP status code of a page, final status of a job
+    median_ms: float
+    queries: int  # the largest count over the timed runs
+    peak_kib: float
+    size_kib: float | None = None  # size of the file a job produced
+
+    @property
+    def failed(self) -> bool:
+        if self.category == "page":
+            return not self.status.isdigit() or int(self.status) >= 400
+        return self.status != GeneratedDocument.Status.DONE
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@contextmanager
+def throwaway_database(alias: str = DEFAULT_DB_ALIAS) -> Iterator[str]:
+    """Point ``alias`` at a new, migrated database for the duration of the block, then
+    destroy it and point back at the original one. Yields the throw-away database name."""
+    connection = connections[alias]
+    original_name = connection.settings_dict["NAME"]
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    saved_test_name = test_settings.get("NAME")
+    folder = None
+    if connection.vendor == "sqlite":
+        folder = tempfile.mkdtemp(prefix="maillage-bench-db-")
+        test_settings["NAME"] = str(Path(folder) / "bench.sqlite3")
+    else:
+        test_settings["NAME"] = f"test_{original_name}_bench"
+    if str(test_settings["NAME"]) == str(original_name):
+        raise ImproperlyConfigured("The benchmark database must differ from the main database.")
+    try:
+        name = connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False, keepdb=False
+        )
+        try:
+            yield name
+        finally:
+            connection.creation.destroy_test_db(original_name, verbosity=0, keepdb=False)
+    finally:
+        if saved_test_name is None:
+            test_settings.pop("NAME", None)
+        else:
+            test_settings["NAME"] = saved_test_name
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_environment() -> Iterator[None]:
+    """A throw-away database and media folder, production-like settings for the pages
+    (DEBUG off), e-mails kept in memory, and the test client's host allowed."""
+    media = tempfile.mkdtemp(prefix="maillage-bench-media-")
+    overrides = override_settings(
+        MEDIA_ROOT=media,
+        DEBUG=False,
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        MAILLAGE_MFA_REQUIRED_FOR_COORDINATOR=False,
+    )
+    # WeasyPrint logs each layout step at INFO: silence that chatter during the measures.
+    chatty = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
+    levels = [logger.level for logger in chatty]
+    for logger in chatty:
+        logger.setLevel(logging.WARNING)
+    try:
+        with overrides, throwaway_database():
+            yield
+    finally:
+        for logger, level in zip(chatty, levels, strict=True):
+            logger.setLevel(level)
+        shutil.rmtree(media, ignore_errors=True)
+
+
+def _peak_kib(action: Callable[[], object]) -> float:
+    """Peak memory allocated by Python while ``action`` runs, in KiB."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        baseline = tracemalloc.get_traced_memory()[0]
+        action()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return max(peak - baseline, 0) / 1024
+
+
+def measure_page(client: Client, page: BenchPage, scale: int, runs: int) -> Measurement:
+    url = page.url()
+    headers = {"HX-Request": "true"} if page.htmx else {}
+    client.get(url, headers=headers)  # warm-up: templates compiled, caches filled
+    durations: list[float] = []
+    counts: list[int] = []
+    status = 0
+    for _run in range(runs):
+        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as queries:
+            start = time.perf_counter()
+            response = client.get(url, headers=headers)
+            durations.append(time.perf_counter() - start)
+        counts.append(len(queries))
+        status = response.status_code
+    peak = _peak_kib(lambda: client.get(url, headers=headers))
+    return Measurement(
+        category="page",
+        name=page.name,
+        scale=scale,
+        status=str(status),
+        median_ms=statistics.median(durations) * 1000,
+        queries=max(counts),
+        peak_kib=peak,
+    )
+
+
+def measure_job(job: BenchJob, requested_by: User, scale: int, runs: int) -> Measurement:
+    def new_document() -> GeneratedDocument:
+        return GeneratedDocument.objects.create(
+            kind=job.kind, parameters=dict(job.parameters), requested_by=requested_by
+        )
+
+    run_document(new_document().pk)  # warm-up
+    durations: list[float] = []
+    counts: list[int] = []
+    status, size = "", None
+    for _run in range(runs):
+        document = new_document()
+        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as queries:
+            start = time.perf_counter()
+            status = run_document(document.pk)
+            durations.append(time.perf_counter() - start)
+        counts.append(len(queries))
+        document.refresh_from_db()
+        size = document.file.size / 1024 if document.file else None
+    traced = new_document()
+    peak = _peak_kib(lambda: run_document(traced.pk))
+    return Measurement(
+        category="job",
+        name=job.name,
+        scale=scale,
+        status=str(status),
+        median_ms=statistics.median(durations) * 1000,
+        queries=max(counts),
+        peak_kib=peak,
+        size_kib=size,
+    )
+
+
+def run_bench(
+    scales: list[int], runs: int, log: Callable[[str], None] = lambda message: None
+) -> list[Measurement]:
+    """Measure every page of ``PAGES`` and job of ``JOBS`` at each scale, smallest first, on
+    a throw-away database."""
+    results: list[Measurement] = []
+    with throwaway_environment():
+        log(_("Base de mesure créée ; chargement du référentiel des communes…"))
+        load_communes()
+        client = Client(raise_request_exception=False)
+        for scale in sorted(set(scales)):
+            counts = seed_scale(scale)
+            log(
+                _(
+                    "Échelle %(scale)s : %(communes)s communes, %(documents)s documents, "
+                    "%(users)s comptes générés, %(invitations)s invitations ; mesures…"
+                )
+                % {"scale": scale, **asdict(counts)}
+            )
+            coordinator = User.objects.get(email=COORDINATOR_EMAIL)
+            client.force_login(coordinator)
+            results += [measure_page(client, page, scale, runs) for page in PAGES]
+            results += [measure_job(job, coordinator, scale, runs) for job in JOBS]
+    return results

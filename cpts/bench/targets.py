@@ -1,0 +1,63 @@
+"""What ``manage.py bench`` measures. A feature adds its pages to ``PAGES`` and its background
+jobs to ``JOBS``; each is requested as the demo coordinator on every scale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from django.urls import reverse
+
+from cpts.models import GeneratedDocument
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    url_name: str
+    query: str = ""
+    htmx: bool = False
+    kwargs: Callable[[], dict[str, Any]] | None = None  # evaluated once the data is seeded
+    label: str = ""  # the row's name; defaults to the URL name (plus the query)
+
+    @property
+    def name(self) -> str:
+        if self.label:
+            return self.label
+        return f"{self.url_name}?{self.query}" if self.query else self.url_name
+
+    def url(self) -> str:
+        path = reverse(self.url_name, kwargs=self.kwargs() if self.kwargs else None)
+        return f"{path}?{self.query}" if self.query else path
+
+
+@dataclass(frozen=True)
+class BenchJob:
+    kind: str  # a document kind registered with cpts.jobs.document_kind
+    parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def name(self) -> str:
+        return self.kind
+
+
+def _latest_document() -> dict[str, Any]:
+    return {"pk": GeneratedDocument.objects.latest("pk").pk}
+
+
+PAGES: list[BenchPage] = [
+    BenchPage("backoffice_home"),
+    BenchPage("portal_home"),
+    BenchPage("territory"),
+    BenchPage("territory_search", query="q=cler", htmx=True),
+    BenchPage("association_identity"),
+    BenchPage("document_list"),
+    BenchPage("document_detail", kwargs=_latest_document),
+    BenchPage("invitation_list"),
+    BenchPage("user_list"),
+]
+
+JOBS: list[BenchJob] = [
+    BenchJob("identity_sheet"),
+]
