@@ -11,30 +11,40 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from cpts.models import GeneratedDocument
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ProgressCallback = Callable[[int, str], None]
 Builder = Callable[[GeneratedDocument, ProgressCallback], tuple[str, bytes]]
+# Optional: how the job pages print a kind's parameters (e.g. {"year": 2026} -> "Année 2026").
+ParametersDescriber = Callable[[dict[str, Any]], str]
 
 
 @dataclass(frozen=True)
 class DocumentKind:
     key: str
-    label: str
+    label: StrOrPromise  # usually gettext_lazy("…"): translated when displayed
     permission: str  # the registry permission needed to request it
     builder: Builder
+    describe: ParametersDescriber | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}
 
 
-def document_kind(key: str, *, label: str, permission: str) -> Callable[[Builder], Builder]:
+def document_kind(
+    key: str, *, label: StrOrPromise, permission: str, describe: ParametersDescriber | None = None
+) -> Callable[[Builder], Builder]:
     def register(builder: Builder) -> Builder:
-        _KINDS[key] = DocumentKind(key=key, label=label, permission=permission, builder=builder)
+        _KINDS[key] = DocumentKind(
+            key=key, label=label, permission=permission, builder=builder, describe=describe
+        )
         return builder
 
     return register
