@@ -84,3 +84,9 @@ def _celery_eager() -> Any:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Generated files and uploads go to a throw-away folder, never the repository's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
