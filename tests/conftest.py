@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from cpts.models import Association, User
+from cpts.models import Association, Commune, User
 from cpts.roles import Role
 from cpts.services.territory import add_communes
 from tests.factories import UserFactory
@@ -28,6 +28,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def association(db: None) -> Association:
+    if not Commune.objects.exists():  # emptied by an earlier transactional test's flush
+        call_command("load_communes", verbosity=0)
     association = Association.objects.get_solo()
     association.name = "CPTS du Cœur d'Hérault"
     association.save()
