@@ -6,8 +6,8 @@ pytest-django's live server.
   reason, or fail when REQUIRE_BROWSER=1 (CI).
 - Each test gets a fresh browser context (no cookies) and a page whose base URL is the live
   server; a failing test leaves a full-page screenshot in test-artifacts/.
-- Tasks run eagerly in the live server's thread: the real Celery worker is covered by
-  tests/integration/test_celery_worker.py.
+- Tasks run eagerly in the live server's thread (tests/conftest.py): the real Celery worker
+  is covered by tests/integration/test_celery_worker.py.
 """
 
 from __future__ import annotations
@@ -15,17 +15,15 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
-from cpts.celery import app as celery_app
-from cpts.models import Commune, User
+from cpts.models import User
 from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
@@ -76,25 +74,8 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture(autouse=True)
-def reference_communes(transactional_db: None) -> None:
-    """Browser tests are transactional (the live server is another thread), and a
-    transactional test empties every table when it ends, the commune reference table
-    included: load it again when an earlier one did. Autouse fixtures come first."""
-    if not Commune.objects.exists():
-        call_command("load_communes", verbosity=0)
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks() -> Iterator[None]:
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
 @pytest.fixture
-def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Generator[Any]:
+def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh page on the live server (French locale, Paris time, downloads accepted)."""
     context = browser.new_context(
         base_url=live_server.url,

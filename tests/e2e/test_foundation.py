@@ -34,9 +34,7 @@ def test_coordinator_extends_territory_and_downloads_identity_sheet(
     association: Association,
     coordinator: User,
     tmp_path: Path,
-    settings: Any,
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
     before = territory_summary(association)
     added = Commune.objects.get(insee_code=ADDED_INSEE)
 

@@ -19,12 +19,11 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 
 from cpts.celery import app as celery_app
 from cpts.jobs import request_document
-from cpts.models import Association, Commune, GeneratedDocument, User
+from cpts.models import Association, GeneratedDocument, User
 from tests.pdf_utils import pdf_text
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -64,14 +63,6 @@ def _worker_database_url() -> str:
     pytest.skip(f"Base {connection.vendor} non prise en charge par ce test.")
 
 
-@pytest.fixture(autouse=True)
-def reference_communes(transactional_db: None) -> None:
-    """A transactional test empties every table when it ends, the commune reference table
-    included: load it again when an earlier one did (autouse fixtures come first)."""
-    if not Commune.objects.exists():
-        call_command("load_communes", verbosity=0)
-
-
 @pytest.fixture
 def not_eager() -> Any:
     """Send tasks to the broker for real, whatever the rest of the suite chose."""
@@ -82,9 +73,9 @@ def not_eager() -> Any:
 
 
 @pytest.fixture
-def worker(tmp_path: Path, settings: Any) -> Any:
-    """A ``celery -A cpts worker`` process on the test database; always stopped."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def worker(tmp_path: Path) -> Any:
+    """A ``celery -A cpts worker`` process on the test database and the test's media folder;
+    always stopped."""
     log_path = tmp_path / "worker.log"
     env = {
         **os.environ,
