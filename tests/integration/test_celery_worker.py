@@ -13,8 +13,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -28,6 +28,7 @@ from tests.pdf_utils import pdf_text
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
+Worker = tuple["subprocess.Popen[bytes]", Path]  # the process and its log file
 WAIT_SECONDS = 60
 STOP_SECONDS = 15
 
@@ -64,7 +65,7 @@ def _worker_database_url() -> str:
 
 
 @pytest.fixture
-def not_eager() -> Any:
+def not_eager() -> Iterator[None]:
     """Send tasks to the broker for real, whatever the rest of the suite chose."""
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
@@ -73,7 +74,7 @@ def not_eager() -> Any:
 
 
 @pytest.fixture
-def worker(tmp_path: Path) -> Any:
+def worker(tmp_path: Path) -> Iterator[Worker]:
     """A ``celery -A cpts worker`` process on the test database and the test's media folder;
     always stopped."""
     log_path = tmp_path / "worker.log"
@@ -123,7 +124,7 @@ def worker(tmp_path: Path) -> Any:
 
 
 def test_worker_builds_identity_pdf(
-    association: Association, coordinator: User, not_eager: None, worker: Any
+    association: Association, coordinator: User, not_eager: None, worker: Worker
 ) -> None:
     process, log_path = worker
     assert os.environ["REDIS_URL"] == settings.CELERY_BROKER_URL
