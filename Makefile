@@ -29,7 +29,7 @@ help:
 	@echo "  make test      suite de tests complète (pytest)"
 	@echo "  make lint      ruff check, ruff format --check, mypy"
 	@echo "  make bench     mesures de performance (manage.py bench)"
-	@echo "  make messages  compile les traductions (gettext requis)"
+	@echo "  make messages  met à jour et compile le catalogue français (gettext requis)"
 	@echo "  make clean     supprime .venv, la base SQLite locale et les fichiers générés"
 
 $(PY):
@@ -88,9 +88,14 @@ lint: $(STAMP)
 bench: $(STAMP)
 	DJANGO_ENV=development $(PY) manage.py bench
 
+# The catalogue's msgids are the French source strings; msgen copies them into msgstr so
+# French plural rules apply once compiled. CI checks that the committed catalogue is current.
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { \
 	  echo "msgfmt est absent : sudo apt-get install -y gettext"; exit 1; }
+	DJANGO_ENV=development $(PY) manage.py makemessages -l fr --no-obsolete \
+	  --ignore=.venv --ignore=tests --ignore=build --ignore=staticfiles
+	msgen locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 	DJANGO_ENV=development $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
