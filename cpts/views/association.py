@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import mimetypes
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -31,6 +32,7 @@ from cpts.services.association import update_identity
 from cpts.services.territory import add_communes, remove_commune
 
 _NAMES_SHOWN = 10
+COMMUNES_PER_PAGE = 50
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -44,10 +46,13 @@ def _territory_context(
     add_form: TerritoryAddForm | None = None,
     search: CommuneSearch | None = None,
     feedback: dict[str, str] | None = None,
+    page_number: str | None = None,
 ) -> dict[str, Any]:
     can_manage = user_can(request.user, "association.manage")
+    page = Paginator(territory_communes(association), COMMUNES_PER_PAGE).get_page(page_number)
     return {
-        "communes": list(territory_communes(association)),
+        "page": page,
+        "communes": page.object_list,
         "summary": territory_summary(association),
         "history": audit_rows(history_for(TerritoryCommune), skip_fields={"association"}),
         "can_manage": can_manage,
@@ -77,8 +82,15 @@ def _territory_update(
     """The htmx answer to an addition or removal: the communes table (the target) and, out of
     band, the summary, the history, the feedback message, the add form and the search results."""
     search = search_communes(query, association) if query else None
+    # Stay on the page of the table the person was looking at.
+    current = urlsplit(request.htmx.current_url or "").query
     context = _territory_context(
-        request, association, add_form=add_form, search=search, feedback=feedback
+        request,
+        association,
+        add_form=add_form,
+        search=search,
+        feedback=feedback,
+        page_number=parse_qs(current).get("page", [None])[0],
     )
     return render(request, "backoffice/_territory_update.html", context)
 
@@ -91,7 +103,9 @@ def territory(request: HtmxHttpRequest) -> HttpResponse:
     search = None
     if query and user_can(request.user, "association.manage"):
         search = search_communes(query, association)
-    context = _territory_context(request, association, search=search)
+    context = _territory_context(
+        request, association, search=search, page_number=request.GET.get("page")
+    )
     return render(request, "backoffice/territory.html", context)
 
 

@@ -424,5 +424,28 @@ def test_page_query_count_does_not_grow_with_the_communes(client, association, c
     many = _page_queries(client)
     assert few == many
     response = client.get(reverse("territory"))
-    assert len(response.context["communes"]) == 60
+    assert len(response.context["communes"]) == 50  # first page
+    assert response.context["page"].paginator.count == 60
     assert len(response.context["history"]) == 50
+    second = client.get(reverse("territory"), {"page": 2})
+    assert len(second.context["communes"]) == 10
+    assert "60 communes" in second.content.decode()
+
+
+def test_htmx_removal_keeps_the_page_being_read(client, association, coordinator):
+    others = (
+        Commune.objects.filter(departement="34")
+        .exclude(insee_code__in=DEMO_CODES)
+        .order_by("insee_code")
+        .values_list("insee_code", flat=True)[:57]
+    )
+    add_communes(association, list(others))
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("territory_remove", args=["34079"]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/association/territoire/?page=2",
+    )
+    assert response.status_code == 200
+    assert response.context["page"].number == 2
+    assert response.context["page"].paginator.count == 59
