@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cpts.models import Association
+from cpts.services.association import IDENTITY_FIELDS
 from cpts.validators import validate_finess, validate_siret
 
 MAX_CODES = 2000
@@ -136,20 +137,7 @@ class AssociationIdentityForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Association
-        fields = [
-            "name",
-            "short_name",
-            "siret",
-            "finess_juridique",
-            "finess_geographique",
-            "address",
-            "postal_code",
-            "city",
-            "email",
-            "phone",
-            "website",
-            "logo",
-        ]
+        fields = [*IDENTITY_FIELDS, "logo"]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "postal_code": _("5 chiffres."),
