@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 
 from cpts.jobs import ProgressCallback, document_kind
 from cpts.models import Association, GeneratedDocument
-from cpts.selectors.documents import departements
 from cpts.selectors.territory import territory_communes, territory_summary
 from cpts.services.documents import DocumentError
 
@@ -74,7 +73,7 @@ def build_identity_sheet(
             "address_lines": address_lines,
             "logo_url": _logo_url(association),
             "summary": summary,
-            "departements": departements(summary.departements),
+            "departements": summary.named_departements,
             "communes": communes,
             "compact": len(communes) > ONE_COLUMN_MAX,
             "generated_at": generated_at,

@@ -1,12 +1,8 @@
-"""Reads of the generated documents (job list and progress pages) and of the reference data
-the core's documents print."""
+"""Reads of the generated documents (job list and progress pages)."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -16,7 +12,6 @@ from cpts.jobs import known_kinds
 from cpts.models import GeneratedDocument
 
 PAGE_SIZE = 25
-DEPARTEMENTS_CSV = Path(__file__).resolve().parent.parent / "data" / "departements.csv"
 
 
 @dataclass(frozen=True)
@@ -71,21 +66,3 @@ def documents_page(page_number: Any) -> tuple[Page, list[DocumentInfo]]:
 
 def find_document(pk: int) -> GeneratedDocument | None:
     return documents_queryset().filter(pk=pk).first()
-
-
-@dataclass(frozen=True)
-class Departement:
-    code: str
-    name: str
-
-
-@lru_cache(maxsize=1)
-def _departement_names() -> dict[str, str]:
-    with DEPARTEMENTS_CSV.open(encoding="utf-8", newline="") as handle:
-        return {row["code"]: row["nom"] for row in csv.DictReader(handle)}
-
-
-def departements(codes: list[str]) -> list[Departement]:
-    """Départements with their names (from the INSEE reference shipped in cpts/data)."""
-    names = _departement_names()
-    return [Departement(code=code, name=names.get(code, "")) for code in codes]

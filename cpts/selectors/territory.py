@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.db.models import (
@@ -45,6 +48,27 @@ def taille_for_population(population: int) -> str:
     return "T4"
 
 
+DEPARTEMENTS_CSV = Path(__file__).resolve().parent.parent / "data" / "departements.csv"
+
+
+@dataclass(frozen=True)
+class Departement:
+    code: str
+    name: str
+
+
+@lru_cache(maxsize=1)
+def _departement_names() -> dict[str, str]:
+    with DEPARTEMENTS_CSV.open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["nom"] for row in csv.DictReader(handle)}
+
+
+def departements(codes: list[str]) -> list[Departement]:
+    """Départements with their names (from the INSEE reference shipped in cpts/data)."""
+    names = _departement_names()
+    return [Departement(code=code, name=names.get(code, "")) for code in codes]
+
+
 @dataclass(frozen=True)
 class TerritorySummary:
     commune_count: int
@@ -54,6 +78,10 @@ class TerritorySummary:
     @property
     def taille(self) -> str | None:
         return taille_for_population(self.population) if self.commune_count else None
+
+    @property
+    def named_departements(self) -> list[Departement]:
+        return departements(self.departements)
 
     @property
     def taille_label(self) -> str:

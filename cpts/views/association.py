@@ -180,13 +180,14 @@ def territory_remove(request: HtmxHttpRequest, insee_code: str) -> HttpResponse:
             "level": "success",
             "text": _("%(name)s a été retirée du territoire.") % {"name": commune},
         }
+    query = request.POST.get("q", "").strip()  # the search in progress, refreshed too
     if request.htmx:
-        return _territory_update(request, association, feedback)
+        return _territory_update(request, association, feedback, query=query)
     if feedback["level"] == "success":
         messages.success(request, feedback["text"])
     else:
         messages.error(request, feedback["text"])
-    return redirect("territory")
+    return redirect(_territory_url(query))
 
 
 @permission_required("association.view")

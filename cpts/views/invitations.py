@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cpts.adapters import SKIP_LOGIN_MESSAGE
 from cpts.forms.invitations import AcceptInvitationForm, InvitationForm
 from cpts.models import Invitation
 from cpts.permissions import permission_required
@@ -138,6 +139,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except InvitationUnavailable as error:
             return _unavailable(request, error.reason)
         messages.success(request, _("Bienvenue ! Votre compte est créé."))
+        setattr(request, SKIP_LOGIN_MESSAGE, True)  # the welcome above says it already
         return perform_login(request, user, redirect_url=reverse("home"))
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}

@@ -1,4 +1,5 @@
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from cpts.models import User
@@ -13,7 +14,7 @@ def test_creates_a_verified_coordinator(monkeypatch, client):
     user = User.objects.get(email="camille@cpts.fr")
     assert user.is_staff and not user.is_superuser
     assert user_can(user, "accounts.invite")
-    assert user.emailaddress_set.get().verified
+    assert EmailAddress.objects.get(user=user).verified
     assert client.login(email="camille@cpts.fr", password="un-mot-de-passe-solide-2026")
 
 

@@ -44,3 +44,13 @@ def test_unexpected_error_is_a_french_500_without_details():
 def test_handlers_render_without_a_request_context():
     assert errors.bad_request(None).status_code == 400  # type: ignore[arg-type]
     assert "Requête invalide" in errors.bad_request(None).content.decode()  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_a_csrf_failure_is_explained_in_french():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/comptes/login/", {"login": "x@exemple.fr", "password": "x"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Le formulaire n'a pas pu être vérifié" in body
+    assert 'lang="fr"' in body and "Forbidden" not in body

@@ -10,6 +10,7 @@ from html import unescape
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -190,6 +191,8 @@ def test_invitation_to_account_journey(
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None and invitation.user == user
     assert client.get(reverse("home"))["Location"] == reverse("backoffice_home")
+    greetings = [str(m) for m in get_messages(client.get(reverse("backoffice_home")).wsgi_request)]
+    assert greetings == ["Bienvenue ! Votre compte est créé."]  # not allauth's login message too
     # The link is spent.
     client.logout()
     assert client.get(link).status_code == 410

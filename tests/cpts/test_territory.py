@@ -66,7 +66,17 @@ def test_summary_sums_the_population_and_computes_the_taille(association):
     assert summary.population == expected
     assert summary.taille == "T1"
     assert summary.departements == ["34"]
+    assert [(d.code, d.name) for d in summary.named_departements] == [("34", "Hérault")]
     assert "Taille 1" in summary.taille_label
+
+
+def test_summary_names_the_departements_with_the_right_plural(client, association, coordinator):
+    client.force_login(coordinator)
+    html = client.get(reverse("territory")).content.decode()
+    assert "Hérault" in html and "Départements" not in html
+    add_communes(association, ["12145"])  # Millau, Aveyron
+    html = client.get(reverse("territory")).content.decode()
+    assert "Départements" in html and "Aveyron" in html
 
 
 def test_empty_territory_has_no_taille(db):
@@ -307,6 +317,18 @@ def test_htmx_remove_swaps_the_table(client, association, coordinator):
     assert html.lstrip().startswith('<section id="territory-communes"')
     assert 'data-testid="commune-count">2<' in html
     assert "suppression" in html  # the refreshed history
+
+
+def test_htmx_remove_refreshes_the_search_in_progress(client, association, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("territory_remove", args=[LODEVE]), {"q": "lodeve"}, headers=HTMX
+    )
+    results = response.context["search"].results
+    lodeve = next(c for c in results if c.insee_code == LODEVE)
+    assert lodeve.in_territory is False  # addable again, not "déjà dans le territoire"
+    plain = client.post(reverse("territory_remove", args=[GIGNAC]), {"q": "gignac"})
+    assert plain["Location"] == reverse("territory") + "?q=gignac"
 
 
 def test_removing_the_last_commune_through_the_page_is_refused(client, association, president):
