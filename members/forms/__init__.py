@@ -1,0 +1,1 @@
+"""Forms of the member base, one module per area."""

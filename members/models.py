@@ -1,1 +1,0 @@
-"""Models of the members app (filled in by its issue)."""

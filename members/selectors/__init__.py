@@ -1,0 +1,1 @@
+"""Reads of the member base, one module per area."""

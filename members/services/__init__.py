@@ -1,0 +1,1 @@
+"""Writes of the member base, one module per area."""

@@ -1,0 +1,1 @@
+"""Views of the member base, one module per area (each exposes urlpatterns)."""
