@@ -21,6 +21,7 @@ urlpatterns = [
     path("utilisateurs/", include("cpts.views.users")),
     path("association/", include("cpts.views.association")),
     path("documents/", include("cpts.views.documents")),
+    path("", include("members.urls")),
     path("admin/", admin.site.urls),
 ]
 

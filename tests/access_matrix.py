@@ -28,6 +28,7 @@ from typing import Any
 from cpts.models import Association, Commune, GeneratedDocument, Invitation, User
 from cpts.permissions import ROLE_PERMISSIONS
 from cpts.roles import Role
+from members.models import Adhesion, College, FeeRule, Member, MembershipRequest, Payment
 
 OK = "ok"
 LOGIN = "login"
@@ -65,6 +66,15 @@ class MatrixObjects:
     email_confirmation_key: str  # allauth key confirming the address of ``user``
     password_reset_uidb36: str
     password_reset_key: str
+    # Member base (members app)
+    member: Member  # an active person, not one of the personas, with a 2026 adhesion paid
+    own_member: Member  # the member record of the ``adherent`` persona
+    organisation: Member
+    college: College
+    fee_rule: FeeRule
+    adhesion: Adhesion  # of ``member``
+    payment: Payment  # of ``adhesion``
+    membership_request: MembershipRequest  # pending
 
 
 KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]

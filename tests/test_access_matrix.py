@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import cache
 from http.cookies import SimpleCookie
 from io import BytesIO
@@ -27,8 +28,11 @@ from PIL import Image
 from cpts.models import Commune, GeneratedDocument, Invitation, User
 from cpts.permissions import roles_of
 from cpts.services.accounts import create_account
+from members.models import FeeRule, MembershipRequest
+from members.models.adhesions import PaymentMethod
+from members.services.adhesions import ensure_adhesion, record_payment
 from tests import access_matrix as am
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, CollegeFactory, MemberFactory, OrganisationFactory
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def test_declared_permissions_match_the_views():
 
 
 @pytest.fixture
-def matrix_objects(association, settings, tmp_path) -> am.MatrixObjects:
+def matrix_objects(association, settings, tmp_path, adherent) -> am.MatrixObjects:
     settings.MEDIA_ROOT = tmp_path
     user = create_account(
         "compte.cible@exemple.fr", PASSWORD, first_name="Cible", email_verified=False
@@ -172,6 +176,19 @@ def matrix_objects(association, settings, tmp_path) -> am.MatrixObjects:
     association.logo.save("logo.png", ContentFile(logo.getvalue()), save=True)
     commune = association.communes.order_by("insee_code").first()
     assert commune is not None
+    college = CollegeFactory.create(name="Libéraux de santé", code="liberaux")
+    fee_rule = FeeRule.objects.create(year=2026, amount=Decimal("20.00"))
+    member = MemberFactory.create(college=college, commune=commune, directory_listed=True)
+    own_member = MemberFactory.create(email=adherent.email, user=adherent, college=college)
+    organisation = OrganisationFactory.create(commune=commune)
+    adhesion = ensure_adhesion(member, 2026)
+    payment = record_payment(
+        adhesion, amount=Decimal("20.00"), method=PaymentMethod.CHEQUE, paid_on=date(2026, 2, 1)
+    )
+    ensure_adhesion(own_member, 2026)
+    membership_request = MembershipRequest.objects.create(
+        last_name="Durand", first_name="Léa", email="lea.durand@exemple.fr"
+    )
     return am.MatrixObjects(
         association=association,
         commune=commune,
@@ -184,6 +201,14 @@ def matrix_objects(association, settings, tmp_path) -> am.MatrixObjects:
         email_confirmation_key=EmailConfirmationHMAC(address).key,
         password_reset_uidb36=user_pk_to_url_str(user),
         password_reset_key=default_token_generator.make_token(user),
+        member=member,
+        own_member=own_member,
+        organisation=organisation,
+        college=college,
+        fee_rule=fee_rule,
+        adhesion=adhesion,
+        payment=payment,
+        membership_request=membership_request,
     )
 
 
