@@ -191,6 +191,10 @@ def _missing_pk(objects: MatrixObjects) -> dict[str, Any]:
 
 _ALLAUTH = "allauth's own view"
 _MFA = "allauth MFA view: its own login check, no registry permission"
+_JOIN = (
+    "people asking to join have no account yet; a honeypot and a per-address rate limit "
+    "keep bots out, and a request only lands in the coordination's queue"
+)
 _INVITATION = (
     "the invitee has no account yet: the unguessable emailed token is the credential "
     "(unknown → 404; accepted, revoked or expired → 410)"
@@ -282,6 +286,35 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "user_roles#missing": protected("accounts.manage", granted="404", kwargs=_missing_pk),
         "user_toggle_active": protected("accounts.manage", method="POST", kwargs=_pk("user")),
         "user_toggle_active#get": protected("accounts.manage", granted="405", kwargs=_pk("user")),
+        # --- Joining (members/views/joining.py) ---
+        "membership_request_create": public(_JOIN),
+        "membership_request_create#htmx": public(_JOIN, query="kind=personne", htmx=True),
+        "membership_request_create#post": public(_JOIN, method="POST"),
+        "membership_request_done": public(_JOIN),
+        "membership_request_list": protected("members.manage"),
+        "membership_request_list#bad-query": protected("members.manage", query="statut=x&page=abc"),
+        "membership_request_detail": protected("members.manage", kwargs=_pk("membership_request")),
+        "membership_request_detail#missing": protected(
+            "members.manage", granted="404", kwargs=_missing_pk
+        ),
+        "membership_request_accept": protected(
+            "members.manage", method="POST", kwargs=_pk("membership_request")
+        ),
+        "membership_request_accept#get": protected(
+            "members.manage", granted="405", kwargs=_pk("membership_request")
+        ),
+        "membership_request_decline": protected(
+            "members.manage",
+            method="POST",
+            kwargs=_pk("membership_request"),
+            data={"reason": "Hors du territoire"},
+        ),
+        "membership_request_decline#empty": protected(
+            "members.manage", method="POST", kwargs=_pk("membership_request")
+        ),
+        "membership_request_decline#get": protected(
+            "members.manage", granted="405", kwargs=_pk("membership_request")
+        ),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),
