@@ -315,6 +315,41 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "membership_request_decline#get": protected(
             "members.manage", granted="405", kwargs=_pk("membership_request")
         ),
+        # --- Portal and directory (members/views/portal.py) ---
+        # Personas without a member record get the "contact the coordination" page (200).
+        "portal_profile": protected("portal.view"),
+        "portal_profile#post": protected(
+            "portal.view",
+            method="POST",
+            data={"phone": "04 67 00 00 00", "sites-TOTAL_FORMS": "0", "sites-INITIAL_FORMS": "0"},
+        ),
+        "portal_commune_search": protected("portal.view", query="q=lod", htmx=True),
+        "portal_adhesions": protected("portal.view"),
+        "portal_attestation_request": protected(
+            "portal.view", method="POST", kwargs=lambda o: {"year": 2026}
+        ),
+        "portal_attestation_request#get": protected(
+            "portal.view", granted="405", kwargs=lambda o: {"year": 2026}
+        ),
+        "portal_receipt_request": protected(
+            "portal.view", method="POST", kwargs=lambda o: {"year": 2026}
+        ),
+        "portal_receipt_request#get": protected(
+            "portal.view", granted="405", kwargs=lambda o: {"year": 2026}
+        ),
+        # Only the person who requested a portal document may see it: anyone else → 404.
+        "portal_document": protected("portal.view", granted="404", kwargs=_pk("document")),
+        "portal_document_progress": protected(
+            "portal.view", granted="404", kwargs=_pk("document"), htmx=True
+        ),
+        "portal_document_download": protected("portal.view", granted="404", kwargs=_pk("document")),
+        "portal_data_export": protected("portal.view"),
+        "portal_member_cards": protected("portal.view", htmx=True),
+        "directory": protected("portal.view"),
+        "directory#search": protected(
+            "portal.view", query="q=a&profession=medecin_generaliste&commune=34079&page=abc"
+        ),
+        "directory#htmx": protected("portal.view", query="q=a", htmx=True),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),
