@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
@@ -70,13 +70,20 @@ def possible_duplicates(member: Member) -> list[PossibleDuplicate]:
     name_key = (member.last_name.strip().lower(), member.first_name.strip().lower())
     if member.kind == MemberKind.PERSON and member.profession_id and name_key[0]:
         wanted |= Q(
-            last_name__iexact=member.last_name.strip(),
-            first_name__iexact=member.first_name.strip(),
+            kind=MemberKind.PERSON,
+            # Lowered by the database on both sides (SQLite only lowers ASCII letters).
+            last_key=Lower(Trim(Value(member.last_name))),
+            first_key=Lower(Trim(Value(member.first_name))),
             profession_id=member.profession_id,
         )
     if not wanted:
         return []
-    others = _candidates().filter(wanted).select_related("profession", "user", "commune")
+    others = (
+        _candidates()
+        .annotate(last_key=Lower(Trim("last_name")), first_key=Lower(Trim("first_name")))
+        .filter(wanted)
+        .select_related("profession", "user", "commune")
+    )
     if member.pk is not None:
         others = others.exclude(pk=member.pk)
     found = []
