@@ -350,6 +350,18 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
             "portal.view", query="q=a&profession=medecin_generaliste&commune=34079&page=abc"
         ),
         "directory#htmx": protected("portal.view", query="q=a", htmx=True),
+        # --- Member list and export (members/views/member_list.py) ---
+        "member_list": protected("members.view"),
+        "member_list#filters": protected(
+            "members.view", query="q=durand&fee=en_retard&sort=-commune&page=abc"
+        ),
+        "member_list#bad-params": protected(
+            "members.view", query="profession=x&commune=zz&kind=y&status=z&fee=w&sort=--"
+        ),
+        "member_list#htmx": protected("members.view", query="q=lodeve", htmx=True),
+        "member_export": protected("members.view", query="format=csv&fee=a_jour"),
+        "member_export#xlsx": protected("members.view", query="format=xlsx&sort=-nom"),
+        "member_export#bad-format": protected("members.view", granted="404", query="format=pdf"),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),
