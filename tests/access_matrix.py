@@ -362,6 +362,15 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "member_export": protected("members.view", query="format=csv&fee=a_jour"),
         "member_export#xlsx": protected("members.view", query="format=xlsx&sort=-nom"),
         "member_export#bad-format": protected("members.view", granted="404", query="format=pdf"),
+        # --- Member import (members/views/imports.py) ---
+        "member_import": protected("members.manage"),
+        "member_import#post-without-file": protected("members.manage", method="POST"),
+        "member_import_template": protected("members.manage"),
+        "member_import_template_xlsx": protected("members.manage"),
+        "member_import_confirm": protected(
+            "members.manage", method="POST", data={"token": "jeton-inconnu-0123456789"}
+        ),
+        "member_import_confirm#get": protected("members.manage", granted="405"),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),
