@@ -371,6 +371,43 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
             "members.manage", method="POST", data={"token": "jeton-inconnu-0123456789"}
         ),
         "member_import_confirm#get": protected("members.manage", granted="405"),
+        # --- Member pages (members/views/member_pages.py) ---
+        "member_detail": protected("members.view", kwargs=_pk("member")),
+        "member_detail#organisation": protected("members.view", kwargs=_pk("organisation")),
+        "member_detail#missing": protected("members.view", granted="404", kwargs=_missing_pk),
+        "member_create": protected("members.manage"),
+        "member_create#post": protected("members.manage", method="POST"),
+        "member_edit": protected("members.manage", kwargs=_pk("member")),
+        "member_edit#post": protected("members.manage", method="POST", kwargs=_pk("member")),
+        "member_edit#missing": protected("members.manage", granted="404", kwargs=_missing_pk),
+        "member_commune_options": protected("members.manage", query="q=cler", htmx=True),
+        "member_depart": protected("members.manage", kwargs=_pk("member")),
+        "member_depart#post": protected("members.manage", method="POST", kwargs=_pk("member")),
+        "member_reactivate": protected("members.manage", method="POST", kwargs=_pk("member")),
+        "member_reactivate#get": protected(
+            "members.manage", granted="405", kwargs=_pk("member")
+        ),
+        "member_duplicates": protected("members.view"),
+        "member_merge": protected(
+            "members.manage", kwargs=lambda o: {"pk": o.member.pk, "other": o.own_member.pk}
+        ),
+        "member_merge#post": protected(
+            "members.manage",
+            method="POST",
+            kwargs=lambda o: {"pk": o.member.pk, "other": o.own_member.pk},
+        ),
+        "member_merge#refused": protected(
+            "members.manage",
+            method="POST",
+            kwargs=lambda o: {"pk": o.member.pk, "other": o.organisation.pk},
+        ),
+        "member_merge#missing": protected(
+            "members.manage",
+            granted="404",
+            kwargs=lambda o: {"pk": o.member.pk, "other": 999_999_999},
+        ),
+        "member_anonymise": protected("members.manage", kwargs=_pk("member")),
+        "member_anonymise#post": protected("members.manage", method="POST", kwargs=_pk("member")),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),

@@ -529,7 +529,9 @@ def _redact_history(
     for entry in LogEntry.objects.filter(content_type=content_type, object_pk__in=object_pks):
         changes = entry.changes_dict
         for name in names & set(changes):
-            changes[name] = [_REDACTED if v not in (None, "", "None") else v for v in changes[name]]
+            # Foreign keys lose their value (the display resolves them); text is masked.
+            masked = None if name in _NULLABLE or name == "user" else _REDACTED
+            changes[name] = [masked if v not in (None, "", "None") else v for v in changes[name]]
         entry.changes = changes
         entry.changes_text = ""
         entry.serialized_data = None
