@@ -176,12 +176,20 @@ def seed_accounts(context: DemoContext) -> None:
     context.created["seed_accounts"] = created
 
 
+def _member_steps() -> list[DemoStep]:
+    """The member base's steps (members/demo.py): collèges, fees, members and adhesions."""
+    from members.demo import MEMBER_DEMO_STEPS
+
+    return list(MEMBER_DEMO_STEPS)
+
+
 # The steps, in order. Append a feature's own step here to extend the demo.
 DEMO_STEPS: list[DemoStep] = [
     ensure_communes,
     seed_association,
     seed_territory,
     seed_accounts,
+    *_member_steps(),
 ]
 
 
