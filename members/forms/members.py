@@ -20,11 +20,8 @@ from cpts.validators import validate_finess, validate_siret
 from members.models import Member, PracticeSite, Profession
 from members.models.members import MemberStatus
 from members.models.reference import MemberKind
-from members.services.members import (
-    identifier_conflicts,
-    postal_code_error,
-    proposed_college,
-)
+from members.selectors.joining import proposed_college
+from members.services.members import identifier_conflicts, postal_code_error
 
 _SPACES = re.compile(r"[\s.\-]")
 _RPPS_RE = re.compile(r"^[0-9]{11}$")

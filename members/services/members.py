@@ -22,16 +22,15 @@ from django.utils.translation import gettext as _
 
 from cpts.models import Commune, User
 from members.models import (
-    College,
     Member,
     MemberEmail,
     MembershipRequest,
     Payment,
     PracticeSite,
-    Profession,
 )
 from members.models.members import MemberStatus
 from members.models.reference import MemberKind
+from members.selectors.joining import proposed_college
 
 PERSON_FIELDS = ("civility", "last_name", "first_name", "profession", "rpps", "adeli")
 ORGANISATION_FIELDS = (
@@ -123,17 +122,6 @@ def postal_code_error(commune: Commune | None, postal_code: str) -> str | None:
         "Le code postal %(code)s ne correspond pas à la commune %(commune)s "
         "(code postal attendu : %(expected)s)."
     ) % {"code": postal_code, "commune": commune, "expected": ", ".join(codes)}
-
-
-def admitting_colleges(kind: str, profession: Profession | None) -> list[College]:
-    """The collèges that admit a member of this kind and profession, in their display order."""
-    return [c for c in College.objects.order_by("position", "name") if c.admits(kind, profession)]
-
-
-def proposed_college(kind: str, profession: Profession | None) -> College | None:
-    """The collège proposed for a new member: the first one that admits them."""
-    colleges = admitting_colleges(kind, profession)
-    return colleges[0] if colleges else None
 
 
 def _check_member(member: Member) -> None:

@@ -29,7 +29,6 @@ from members.services.members import (
     create_member,
     depart_member,
     merge_members,
-    proposed_college,
     reactivate_member,
     update_member,
 )
@@ -374,14 +373,3 @@ def test_anonymise_an_organisation_renames_it():
     structure.refresh_from_db()
     assert structure.organisation_name == f"Membre anonymisé n° {structure.pk}"
     assert (structure.siret, structure.finess) == ("", "")
-
-
-def test_proposed_college_follows_the_profession_category():
-    CollegeFactory.create(
-        name="Pharmacie", code="pharma", position=0, eligible_categories=["pharmacie"]
-    )
-    medical = CollegeFactory.create(
-        name="Médical", code="medical", position=1, eligible_categories=["medicale"]
-    )
-    assert proposed_college(MemberKind.PERSON, _gp()) == medical
-    assert proposed_college(MemberKind.PERSON, None) is None
