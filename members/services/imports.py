@@ -3,7 +3,9 @@ server-side between the preview and the confirmation."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import logging
 import re
 import secrets
@@ -122,6 +124,27 @@ def run_import(
         if dry_run or report.has_errors:
             transaction.set_rollback(True)
     return report
+
+
+def report_csv(report: ImportReport) -> bytes:
+    """The outcome of every row as a CSV file (``;``, UTF-8 with BOM, for Excel)."""
+    labels = {
+        NEW: _("à créer") if report.dry_run else _("créé"),
+        UPDATE: _("à mettre à jour") if report.dry_run else _("mis à jour"),
+        SKIP: _("inchangé"),
+        INVALID: _("erreur"),
+    }
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("ligne"), _("membre"), _("résultat"), _("colonne"), _("raison")])
+    for row in report.rows:
+        if not row.errors:
+            writer.writerow([row.line, row.name, labels[row.status], "", ""])
+        for error in row.errors:
+            writer.writerow([row.line, row.name, labels[row.status], error.column, error.reason])
+    writer.writerow([])
+    writer.writerow([report.summary])
+    return ("\ufeff" + output.getvalue()).encode("utf-8")
 
 
 def _report(result: Result, dry_run: bool) -> ImportReport:

@@ -14,9 +14,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cpts.jobs import request_document
 from cpts.models import User
 from cpts.permissions import permission_required
 from members.forms.imports import MemberImportForm
+from members.import_jobs import MEMBER_IMPORT_KIND
 from members.importing import (
     COLUMN_HELP,
     ImportFileError,
@@ -31,7 +33,9 @@ from members.services.imports import (
     store_pending,
 )
 
-SESSION_KEY = "member_imports"  # token → original file name
+SESSION_KEY = "member_imports"  # token → {"name": original file name, "rows": row count}
+# Above this many rows the confirmed import runs as a background job with its progress page.
+SYNC_MAX_ROWS = 300
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -44,12 +48,20 @@ def member_import(request: HttpRequest) -> HttpResponse:
         if not report.has_errors and (report.created or report.updated):
             token = store_pending(form.cleaned_data["content"])
             pending = dict(request.session.get(SESSION_KEY, {}))
-            pending[token] = form.cleaned_data["filename"]
+            pending[token] = {
+                "name": form.cleaned_data["filename"],
+                "rows": len(form.cleaned_data["dataset"]),
+            }
             request.session[SESSION_KEY] = dict(list(pending.items())[-5:])
         return render(
             request,
             "members/imports/preview.html",
-            {"report": report, "token": token, "filename": form.cleaned_data["filename"]},
+            {
+                "report": report,
+                "token": token,
+                "filename": form.cleaned_data["filename"],
+                "background": len(form.cleaned_data["dataset"]) > SYNC_MAX_ROWS,
+            },
         )
     return render(request, "members/imports/import.html", _form_context(form))
 
@@ -58,10 +70,10 @@ def member_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def member_import_confirm(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
-    pending: dict[str, str] = dict(request.session.get(SESSION_KEY, {}))
-    filename = pending.get(token)
-    content = load_pending(token) if filename else None
-    if filename is None or content is None:
+    pending: dict[str, dict[str, Any]] = dict(request.session.get(SESSION_KEY, {}))
+    entry = pending.get(token)
+    content = load_pending(token) if entry else None
+    if entry is None or content is None:
         messages.error(
             request,
             _(
@@ -72,6 +84,18 @@ def member_import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("member_import")
     pending.pop(token)
     request.session[SESSION_KEY] = pending
+    filename = str(entry.get("name", ""))
+    if int(entry.get("rows", 0)) > SYNC_MAX_ROWS:
+        document = request_document(
+            MEMBER_IMPORT_KIND,
+            requested_by=request.user,
+            parameters={"token": token, "filename": filename},
+        )
+        messages.success(
+            request,
+            _("L'import de %(name)s est lancé : suivez sa progression ici.") % {"name": filename},
+        )
+        return redirect("document_detail", pk=document.pk)
     try:
         report = run_import(read_member_file(content, filename), dry_run=False, user=_user(request))
     except ImportFileError as error:

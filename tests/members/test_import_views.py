@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cpts.models import Association, User
+from cpts.models import Association, GeneratedDocument, User
 from members.importing import TEMPLATE_HEADERS
 from members.models import Adhesion, Member
 from tests.factories import PASSWORD
@@ -174,3 +175,40 @@ def test_other_personas_are_refused(
 def test_anonymous_is_sent_to_login(client: Client) -> None:
     response = client.get(reverse("member_import_template"))
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_a_long_file_is_confirmed_as_a_background_job(
+    coordination: Client, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    monkeypatch.setattr("members.views.imports.SYNC_MAX_ROWS", 2)
+    page = upload(coordination, good_csv())
+    assert "en arrière-plan" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordination.post(CONFIRM_URL, {"token": token_of(page)})
+    document = GeneratedDocument.objects.get(kind="member_import")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("document_detail", kwargs={"pk": document.pk})
+    document.refresh_from_db()
+    assert document.status == GeneratedDocument.Status.DONE, document.error_message
+    assert Member.objects.count() == 4 and pending_files() == []
+    report = document.file.read().decode("utf-8-sig")
+    assert report.splitlines()[0] == "ligne;membre;résultat;colonne;raison"
+    assert "2;Claire MARTIN;créé;;" in report
+    assert "créés: 4, mis à jour: 0, inchangés: 0, erreurs: 0" in report
+
+
+def test_a_background_import_refused_at_confirmation_writes_nothing(
+    coordination: Client, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    monkeypatch.setattr("members.views.imports.SYNC_MAX_ROWS", 2)
+    token = token_of(upload(coordination, good_csv()))
+    Member.objects.create(
+        kind="structure", organisation_name="Autre", email="anne.petit@exemple.fr"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        coordination.post(CONFIRM_URL, {"token": token})
+    document = GeneratedDocument.objects.get(kind="member_import")
+    assert document.status == GeneratedDocument.Status.FAILED
+    assert "rien n'a été enregistré" in document.error_message
+    assert "ligne 4, type:" in document.error_message
+    assert Member.objects.count() == 1
