@@ -135,7 +135,14 @@ CELERY_TIMEZONE = "Europe/Paris"
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Daily; sends only what is due and never the same reminder twice (members.services.campaigns).
+    "members-renewal-campaign": {"task": "members.renewal_campaign", "schedule": 24 * 60 * 60},
+}
+# Renewal campaign: first email each year on this day (MM-DD) to active members not "à jour",
+# a second reminder this many days after the first.
+MAILLAGE_RENEWAL_CAMPAIGN = "01-15"
+MAILLAGE_RENEWAL_REMINDER_DAYS = 30
 
 # --- Email: console by default, SMTP when EMAIL_HOST is set. ---
 EMAIL_HOST = env_str("EMAIL_HOST")

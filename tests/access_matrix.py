@@ -408,6 +408,70 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         ),
         "member_anonymise": protected("members.manage", kwargs=_pk("member")),
         "member_anonymise#post": protected("members.manage", method="POST", kwargs=_pk("member")),
+        # --- Fees (members/views/fees.py) ---
+        "fee_rule_list": protected("members.manage"),
+        "fee_rule_list#bad-year": protected("members.manage", query="annee=abc"),
+        "fee_rule_create": protected("members.manage"),
+        "fee_rule_create#post": protected(
+            "members.manage", method="POST", data={"year": "2027", "amount": "25"}
+        ),
+        "fee_rule_create#invalid": protected("members.manage", method="POST"),
+        "fee_rule_update": protected("members.manage", kwargs=_pk("fee_rule")),
+        "fee_rule_update#post": protected(
+            "members.manage", method="POST", kwargs=_pk("fee_rule"), data={"year": "2026"}
+        ),
+        "fee_rule_update#missing": protected("members.manage", granted="404", kwargs=_missing_pk),
+        "fee_rule_delete": protected("members.manage", method="POST", kwargs=_pk("fee_rule")),
+        "fee_rule_delete#get": protected("members.manage", granted="405", kwargs=_pk("fee_rule")),
+        "college_list": protected("members.manage"),
+        "college_create": protected("members.manage"),
+        "college_create#invalid": protected("members.manage", method="POST"),
+        "college_update": protected("members.manage", kwargs=_pk("college")),
+        "college_update#missing": protected("members.manage", granted="404", kwargs=_missing_pk),
+        "adhesion_create": protected("members.manage", kwargs=_pk("member")),
+        "adhesion_create#existing-year": protected(
+            "members.manage",
+            method="POST",
+            kwargs=_pk("member"),
+            data={"year": "2026", "started_on": "2026-01-01"},
+        ),
+        "adhesion_create#missing": protected("members.manage", granted="404", kwargs=_missing_pk),
+        "payment_create": protected("members.manage", kwargs=_pk("adhesion")),
+        "payment_create#post": protected(
+            "members.manage",
+            method="POST",
+            kwargs=_pk("adhesion"),
+            data={"paid_on": "2024-01-10", "amount": "5", "method": "cheque"},
+        ),
+        "payment_create#missing": protected("members.manage", granted="404", kwargs=_missing_pk),
+        "refund_create": protected("members.manage", kwargs=_pk("adhesion")),
+        "refund_create#post": protected(
+            "members.manage",
+            method="POST",
+            kwargs=_pk("adhesion"),
+            data={"paid_on": "2024-01-10", "amount": "50", "method": "cheque"},
+        ),
+        "membership_receipt_request": protected(
+            "members.manage", method="POST", kwargs=_pk("adhesion")
+        ),
+        "membership_receipt_request#get": protected(
+            "members.manage", granted="405", kwargs=_pk("adhesion")
+        ),
+        "membership_attestation_request": protected(
+            "members.manage", method="POST", kwargs=lambda o: {"pk": o.member.pk, "year": 2026}
+        ),
+        "membership_attestation_request#no-adhesion": protected(
+            "members.manage",
+            method="POST",
+            kwargs=lambda o: {"pk": o.organisation.pk, "year": 2026},
+        ),
+        "membership_attestation_request#get": protected(
+            "members.manage", granted="405", kwargs=lambda o: {"pk": o.member.pk, "year": 2026}
+        ),
+        "member_send_reminders": protected(
+            "members.manage", method="POST", data={"ids": ["1", "2", "x"]}
+        ),
+        "member_send_reminders#get": protected("members.manage", granted="405"),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),

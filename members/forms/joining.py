@@ -16,7 +16,7 @@ from cpts.validators import validate_finess, validate_siret
 from members.models import College, MembershipRequest, Profession
 from members.models.members import OrganisationKind
 from members.models.reference import MemberKind
-from members.selectors.joining import colleges_admitting
+from members.selectors.joining import admits_text, colleges_admitting
 
 HONEYPOT_FIELD = "site_web"
 
@@ -122,6 +122,7 @@ class MembershipRequestForm(BootstrapErrorsMixin, forms.ModelForm):
 
     def configure_colleges(self, kind: str, profession: Profession | None) -> None:
         self.admitting: list[College] = colleges_admitting(kind, profession)
+        self.admitting_rows = [(college, admits_text(college)) for college in self.admitting]
         college = self.fields["college"]
         assert isinstance(college, forms.ModelChoiceField)
         college.queryset = College.objects.filter(pk__in=[c.pk for c in self.admitting])

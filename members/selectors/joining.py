@@ -4,9 +4,11 @@ members an accepted request would collide with."""
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from members.models import College, Member, MembershipRequest, Profession
 from members.models.joining import RequestStatus
+from members.models.reference import MemberKind, ProfessionCategory
 
 
 def colleges_admitting(kind: str, profession: Profession | None) -> list[College]:
@@ -47,3 +49,14 @@ def conflicting_members(request: MembershipRequest) -> QuerySet[Member]:
     if request.siret:
         match |= Q(siret=request.siret)
     return Member.objects.filter(match)
+
+
+def admits_text(college: College) -> str:
+    """Who a collège admits, in French ("Personne · Profession médicale, Pharmacie")."""
+    kinds = ", ".join(str(MemberKind(kind).label) for kind in college.eligible_kinds) or str(
+        _("tous types de membres")
+    )
+    categories = ", ".join(
+        str(ProfessionCategory(category).label) for category in college.eligible_categories
+    ) or str(_("toutes professions"))
+    return f"{kinds} · {categories}"

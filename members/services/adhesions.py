@@ -6,11 +6,11 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cpts.models import User
-from members.models import Adhesion, Member, Payment
+from members.models import Adhesion, College, FeeRule, Member, Payment
 from members.models.adhesions import PaymentKind, PaymentMethod
 from members.selectors.fees import adhesions_with_balance, fee_for
 
@@ -99,3 +99,45 @@ def record_refund(
         reference=reference,
         recorded_by=recorded_by,
     )
+
+
+@transaction.atomic
+def create_adhesion(member: Member, year: int, *, started_on: datetime.date) -> Adhesion:
+    """A new adhesion of ``year`` (refused when the member already has one)."""
+    if Adhesion.objects.filter(member=member, year=year).exists():
+        raise ValidationError(
+            {
+                "year": _("%(name)s a déjà une adhésion pour %(year)s.")
+                % {"name": member.display_name, "year": year}
+            }
+        )
+    return ensure_adhesion(member, year, started_on=started_on)
+
+
+@transaction.atomic
+def save_fee_rule(rule: FeeRule) -> FeeRule:
+    """Create or update a rule of the fee schedule. Adhesions already created keep the fee
+    they were created with."""
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Une règle existe déjà pour cette cible et cette année.")
+        ) from error
+    return rule
+
+
+@transaction.atomic
+def delete_fee_rule(rule: FeeRule) -> None:
+    rule.delete()
+
+
+@transaction.atomic
+def save_college(college: College) -> College:
+    try:
+        with transaction.atomic():
+            college.save()
+    except IntegrityError as error:
+        raise ValidationError(_("Un collège porte déjà ce nom ou ce code.")) from error
+    return college

@@ -60,6 +60,14 @@ def member_page_url(member: Member) -> str:
     return reverse("membership_request_list")
 
 
+def member_list_url() -> str:
+    """The member list (the list module's ``member_list``), or the request queue."""
+    try:
+        return reverse("member_list")
+    except NoReverseMatch:
+        return reverse("membership_request_list")
+
+
 def membership_request_create(request: HttpRequest) -> HttpResponse:
     """Public on purpose (no login): people who are not members yet have no account. Spam is
     kept out by a honeypot field (bots are silently dropped) and a per-address rate limit
