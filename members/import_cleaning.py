@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,12 +19,19 @@ from django.utils.translation import gettext as _
 from cpts.models import Commune
 from cpts.models.territory import normalize_search
 from cpts.validators import validate_finess, validate_siret
+from members.import_values import (
+    choice_map,
+    compact,
+    french_phone,
+    label_variants,
+    parse_date,
+    parse_paid,
+)
 from members.importing import LINE_COLUMN, normalize_label
 from members.models import College, Profession
 from members.models.members import Civility, OrganisationKind, PracticeMode, StructureKind
 from members.models.reference import MemberKind
 
-PAID_IN_FULL = "oui"
 Errors = dict[str, list[str]]
 
 _KINDS = {
@@ -43,8 +50,6 @@ _CIVILITIES = {
     "mlle": Civility.MADAME,
     "mademoiselle": Civility.MADAME,
 }
-_YES = {"oui", "o", "yes", "x", "paye", "payee", "regle", "reglee"}
-_NO = {"non", "n", "no", "impaye", "impayee"}
 _PROFESSION_ALIASES = {
     "kine": "masseur_kinesitherapeute",
     "kinesitherapeute": "masseur_kinesitherapeute",
@@ -64,37 +69,6 @@ _ORGANISATION_ALIASES = {
     "ssiad": OrganisationKind.SSIAD,
     "saad": OrganisationKind.SSIAD,
 }
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
-
-
-def label_variants(label: str) -> set[str]:
-    """A label and its spellings without the parenthesised part or in the feminine:
-    "Infirmier(ère)" → {"infirmier(ere)", "infirmier", "infirmiere"}."""
-    text = normalize_label(label)
-    variants = {text, " ".join(re.sub(r"\([^)]*\)", " ", text).split())}
-    inside = re.findall(r"\(([^)]*)\)", text)
-    variants.update(" ".join(part.split()) for part in inside if part.strip())
-
-    def feminine(match: re.Match[str]) -> str:
-        base, suffix = match.group(1), match.group(2)
-        if suffix == "ere" and base.endswith("er"):
-            return base[:-2] + "ere"
-        if suffix == "trice" and base.endswith("teur"):
-            return base[:-4] + "trice"
-        return base + suffix
-
-    variants.add(re.sub(r"(\w+)\((\w+)\)", feminine, text))
-    return {v for v in variants if v}
-
-
-def _choice_map(choices: Iterable[tuple[str, Any]], extra: Mapping[str, str]) -> dict[str, str]:
-    mapping = dict(extra)
-    for value, label in choices:
-        if value:
-            mapping[normalize_label(value)] = value
-            for variant in label_variants(str(label)):
-                mapping.setdefault(variant, value)
-    return mapping
 
 
 @dataclass
@@ -127,9 +101,9 @@ class RowCleaner:
         for college in College.objects.all():
             self.colleges[normalize_label(college.code)] = college
             self.colleges[normalize_label(college.name)] = college
-        self.structures = _choice_map(StructureKind.choices, _STRUCTURE_ALIASES)
-        self.organisation_kinds = _choice_map(OrganisationKind.choices, _ORGANISATION_ALIASES)
-        self.practice_modes = _choice_map(PracticeMode.choices, {})
+        self.structures = choice_map(StructureKind.choices, _STRUCTURE_ALIASES)
+        self.organisation_kinds = choice_map(OrganisationKind.choices, _ORGANISATION_ALIASES)
+        self.practice_modes = choice_map(PracticeMode.choices, {})
         self._communes_by_code: dict[str, Commune | None] = {}
         self._communes_by_name: dict[str, list[Commune]] = {}
         self.seen: dict[tuple[str, str], int] = {}
@@ -233,23 +207,23 @@ class RowCleaner:
                 ]
 
     def _identifiers(self, cells: dict[str, str], clean: CleanRow, errors: Errors) -> None:
-        if (value := _compact(cells.get("rpps"))) and "rpps" not in errors:
+        if (value := compact(cells.get("rpps"))) and "rpps" not in errors:
             if re.fullmatch(r"[0-9]{11}", value):
                 clean.fields["rpps"] = value
             else:
                 errors["rpps"] = [_("le RPPS doit comporter exactement 11 chiffres.")]
-        if (value := _compact(cells.get("adeli")).upper()) and "adeli" not in errors:
+        if (value := compact(cells.get("adeli")).upper()) and "adeli" not in errors:
             if re.fullmatch(r"[0-9A-Z]{9}", value):
                 clean.fields["adeli"] = value
             else:
                 errors["adeli"] = [_("le numéro ADELI doit comporter exactement 9 caractères.")]
-        if value := _compact(cells.get("finess")).upper():
+        if value := compact(cells.get("finess")).upper():
             try:
                 validate_finess(value)
                 clean.fields["finess"] = value
             except ValidationError as error:
                 errors["finess"] = error.messages
-        if value := _compact(cells.get("siret")):
+        if value := compact(cells.get("siret")):
             try:
                 validate_siret(value)
                 clean.fields["siret"] = value
@@ -294,7 +268,7 @@ class RowCleaner:
         if value := cells.get("adresse"):
             clean.fields["address"] = value
             clean.site["address"] = value
-        postal_code = _compact(cells.get("code_postal"))
+        postal_code = compact(cells.get("code_postal"))
         if postal_code:
             if re.fullmatch(r"[0-9]{5}", postal_code):
                 clean.fields["postal_code"] = postal_code
@@ -319,7 +293,7 @@ class RowCleaner:
 
     def _commune(self, cells: dict[str, str], postal_code: str, errors: Errors) -> Commune | None:
         name = cells.get("commune", "")
-        code = _compact(cells.get("code_insee")).upper()
+        code = compact(cells.get("code_insee")).upper()
         commune: Commune | None = None
         if code:
             if code not in self._communes_by_code:
@@ -421,48 +395,3 @@ class RowCleaner:
         for column in ("rpps", "siret", "email"):
             if value := clean.fields.get(column):
                 self.seen[(column, value)] = clean.line
-
-
-def _compact(value: str | None) -> str:
-    return re.sub(r"[\s.\-]", "", value or "")
-
-
-def french_phone(value: str) -> str | None:
-    """A French number as "04 67 00 00 00", or None (``+33``/``0033`` prefixes accepted, and
-    a leading 0 that a spreadsheet removed)."""
-    digits = re.sub(r"[^0-9+]", "", value)
-    if digits.startswith("+33"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0033"):
-        digits = "0" + digits[4:]
-    if len(digits) == 9 and digits[0] != "0":
-        digits = "0" + digits
-    if not re.fullmatch(r"0[1-9][0-9]{8}", digits):
-        return None
-    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
-
-
-def parse_date(value: str) -> datetime.date | None:
-    for date_format in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(value.strip(), date_format).date()
-        except ValueError:
-            continue
-    return None
-
-
-def parse_paid(value: str) -> Decimal | str | bool | None:
-    """PAID_IN_FULL, an amount, None (nothing paid), or False when unreadable."""
-    text = normalize_label(value)
-    if text in _YES:
-        return PAID_IN_FULL
-    if text in _NO:
-        return None
-    amount = re.sub(r"(?i)[\s\u202f€]|eur(os?)?", "", value).replace(",", ".")
-    try:
-        parsed = Decimal(amount)
-    except InvalidOperation:
-        return False
-    if not parsed.is_finite() or parsed < 0 or parsed >= Decimal("1000000"):
-        return False
-    return parsed.quantize(Decimal("0.01")) if parsed else None

@@ -27,7 +27,8 @@ from import_export import resources
 from import_export.fields import Field
 
 from cpts.models import User
-from members.import_cleaning import PAID_IN_FULL, CleanRow, RowCleaner
+from members.import_cleaning import CleanRow, RowCleaner
+from members.import_values import PAID_IN_FULL
 from members.importing import TEMPLATE_HEADERS
 from members.models import Member, PracticeSite
 from members.models.adhesions import PaymentMethod

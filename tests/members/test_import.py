@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from cpts.models import Association
+from members.import_values import PAID_IN_FULL, french_phone, label_variants, parse_date, parse_paid
 from members.importing import ImportFileError, read_member_file
 from members.models import Adhesion, Member, Payment, PracticeSite
 from members.models.members import Civility, OrganisationKind, PracticeMode, StructureKind
@@ -412,3 +413,48 @@ def test_the_export_runs_a_constant_number_of_queries(django_assert_max_num_quer
     MemberFactory.create_batch(30)
     with django_assert_max_num_queries(3):
         export_members(Member.objects.all(), "xlsx")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("04 67 44 00 01", "04 67 44 00 01"),
+        ("+33 4 67 44 00 01", "04 67 44 00 01"),
+        ("0033467440001", "04 67 44 00 01"),
+        ("467440001", "04 67 44 00 01"),
+        ("04.67.44.00.01", "04 67 44 00 01"),
+        ("00 00 00 00 00", None),
+        ("1234", None),
+    ],
+)
+def test_french_phone_numbers(value: str, expected: str | None) -> None:
+    assert french_phone(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("oui", PAID_IN_FULL),
+        ("Payée", PAID_IN_FULL),
+        ("non", None),
+        ("0", None),
+        ("20", Decimal("20.00")),
+        ("12,50 €", Decimal("12.50")),
+        ("1 234,56", Decimal("1234.56")),
+        ("-5", False),
+        ("beaucoup", False),
+        ("NaN", False),
+    ],
+)
+def test_the_cotisation_payee_cell(value: str, expected: object) -> None:
+    assert parse_paid(value) == expected
+
+
+def test_dates_and_labels() -> None:
+    assert parse_date("05/03/2026") == datetime.date(2026, 3, 5)
+    assert parse_date("5/3/2026") == datetime.date(2026, 3, 5)
+    assert parse_date("2026-03-05") == datetime.date(2026, 3, 5)
+    assert parse_date("05/13/2026") is None
+    assert {"infirmier", "infirmiere"} <= label_variants("Infirmier(ère)")
+    assert "educatrice specialisee" in label_variants("Éducateur(trice) spécialisé(e)")
+    assert "msp" in label_variants("Maison de santé pluriprofessionnelle (MSP)")
