@@ -10,12 +10,12 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from cpts.permissions import permission_required
+from cpts.permissions import permission_required, user_can
 from members.forms.filters import MemberFilterForm
 from members.resources import EXPORT_CONTENT_TYPES, export_members
 from members.selectors.members import MemberFilters, filtered_members
@@ -56,6 +56,14 @@ def sort_columns(filters: MemberFilters) -> dict[str, SortColumn]:
     return columns
 
 
+def _list_url(filters: MemberFilters, page_number: int) -> str:
+    """This very list (filters, sort and page): where the reminder form comes back to."""
+    params = filters.as_params()
+    if page_number > 1:
+        params["page"] = str(page_number)
+    return f"{reverse('member_list')}?{urlencode(params)}" if params else reverse("member_list")
+
+
 def _is_results_request(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and htmx.target == RESULTS_TARGET  # type: ignore[union-attr]
@@ -77,6 +85,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "today": today,
         "export_query": urlencode(filters.as_params()),
         "results_target": RESULTS_TARGET,
+        "can_remind": user_can(request.user, "members.manage"),
+        "list_url": _list_url(filters, page.number),
     }
     if _is_results_request(request):
         return render(request, "members/list/_results.html", {**context, "partial": True})

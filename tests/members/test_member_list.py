@@ -389,3 +389,46 @@ def test_query_count_does_not_grow_with_members(
     add(35)
     many = [_queries(client, url) for url in urls] + [_queries(client, LIST, RESULTS)]
     assert few == many
+
+
+def test_rows_link_to_the_member_page_and_coordination_gets_its_actions(
+    client: Any, coordinator: User, base: dict[str, Member]
+) -> None:
+    client.force_login(coordinator)
+    content = client.get(LIST, {"q": "durand"}).content.decode()
+    assert f'href="{reverse("member_detail", args=[base["alice"].pk])}"' in content
+    assert f'href="{reverse("member_create")}"' in content
+    assert f'action="{reverse("member_send_reminders")}"' in content
+    assert f'name="ids" value="{base["alice"].pk}"' in content
+    assert 'name="next" value="/membres/?q=durand"' in content
+
+
+def test_board_reads_without_the_coordination_actions(
+    client: Any, president: User, base: dict[str, Member]
+) -> None:
+    client.force_login(president)
+    content = client.get(LIST).content.decode()
+    assert f'href="{reverse("member_detail", args=[base["alice"].pk])}"' in content
+    assert reverse("member_create") not in content
+    assert reverse("member_send_reminders") not in content
+    assert 'name="ids"' not in content
+
+
+def test_reminder_form_posts_what_the_reminder_view_reads(
+    client: Any,
+    coordinator: User,
+    base: dict[str, Member],
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client.force_login(coordinator)
+    page = client.get(LIST, {"fee": "en_retard", "page": "1"})
+    assert 'name="next" value="/membres/?fee=en_retard"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("member_send_reminders"),
+            {"ids": [base["bruno"].pk, base["alice"].pk], "next": "/membres/?fee=en_retard"},
+        )
+    assert response.status_code == 302
+    assert response["Location"] == "/membres/?fee=en_retard"
+    assert [message.to for message in mailoutbox] == [["bruno@cabinet-lodeve.fr"]]
