@@ -380,7 +380,11 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class PracticeSiteForm(BootstrapFormMixin, forms.ModelForm):
-    commune = CommuneField(label=_("Commune"), help_text=_("Code INSEE ou nom."))
+    commune = CommuneField(
+        label=_("Commune"),
+        help_text=_("Code INSEE ou nom."),
+        error_messages={"required": _("Indiquez la commune du lieu d'exercice.")},
+    )
 
     class Meta:
         model = PracticeSite

@@ -68,5 +68,5 @@ def member_page(member: Member) -> MemberPage:
         duplicates=[] if member.anonymised_at else possible_duplicates(member),
         represented=list(member.represents.order_by("organisation_name")),
         merged=list(member.merged_members.order_by("pk")),
-        history=audit_rows(entries),
+        history=audit_rows(entries, skip_fields={"member"}),
     )
