@@ -351,6 +351,7 @@ MERGE_FILL_FIELDS = (
     "college",
 )
 _UNIQUE_FIELDS = ("email", "rpps", "siret")
+_ADDRESS_FIELDS = ("address", "postal_code", "commune")
 
 
 def merge_refusal(keep: Member, remove: Member) -> str | None:
@@ -425,6 +426,9 @@ def merge_members(keep: Member, remove: Member, by: User | None = None) -> Membe
         and getattr(remove, name)
         and not (name == "representative" and remove.representative_id == keep.pk)
     ]
+    # The postal address is taken as a whole, or not at all.
+    if any(getattr(keep, name) for name in _ADDRESS_FIELDS):
+        filled = [name for name in filled if name not in _ADDRESS_FIELDS]
     moved_user = remove.user if keep.user_id is None and remove.user_id is not None else None
     today = timezone.localdate()
     remove_fields = ["status", "departed_on", "departure_reason", "merged_into", "updated_at"]

@@ -373,3 +373,24 @@ def test_anonymise_an_organisation_renames_it():
     structure.refresh_from_db()
     assert structure.organisation_name == f"Membre anonymisé n° {structure.pk}"
     assert (structure.siret, structure.finess) == ("", "")
+
+
+def test_merge_takes_the_postal_address_as_a_whole():
+    keep = MemberFactory.create(postal_code="34800")
+    remove = MemberFactory.create(address="3 place du Marché", postal_code="34700")
+    remove.commune = _commune("34142")
+    remove.save()
+    merge_members(keep, remove)
+    keep.refresh_from_db()
+    assert (keep.address, keep.postal_code, keep.commune) == ("", "34800", None)
+    empty = MemberFactory.create()
+    other = MemberFactory.create(
+        address="1 rue Basse", postal_code="34700", commune=_commune("34142")
+    )
+    merge_members(empty, other)
+    empty.refresh_from_db()
+    assert (empty.address, empty.postal_code, empty.commune_id) == (
+        "1 rue Basse",
+        "34700",
+        other.commune_id,
+    )
