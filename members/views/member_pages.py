@@ -9,8 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,17 +36,6 @@ from members.services.members import (
     update_member,
 )
 
-FEES_PARTIAL = "members/fees/_member_adhesions.html"
-
-
-def _fees_partial() -> str | None:
-    """The adhesions partial of the fees pages, when it is installed."""
-    try:
-        get_template(FEES_PARTIAL)
-    except TemplateDoesNotExist:
-        return None
-    return FEES_PARTIAL
-
 
 def _actor(request: HttpRequest) -> User:
     """The signed-in user (every view here is behind a permission, so never anonymous)."""
@@ -71,7 +58,6 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "page": member_page(member),
         "member": member,
-        "fees_partial": _fees_partial(),
         "can_manage": user_can(request.user, "members.manage"),
         "today": timezone.localdate(),
     }

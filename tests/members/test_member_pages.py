@@ -227,6 +227,7 @@ def test_member_page_shows_everything_in_a_constant_number_of_queries(full_membe
     page = client.get(reverse("member_detail", args=[full_member.pk])).content.decode()
     assert full_member.display_name in page
     assert "Relance 3" in page and "Lieux d'exercice" in page
+    assert 'data-testid="member-adhesions"' in page and "5,00 €" in page
     assert 'data-testid="member-duplicates"' in page
     assert 'data-testid="audit-history"' in page
     assert "Les instances et mandats" not in page
