@@ -108,6 +108,8 @@ def to_entry(member: Member) -> DirectoryEntry:
         )
         for site in member.sites.all()
     ]
+    if not sites and member.commune is not None:
+        sites = [DirectorySite(commune=str(member.commune), structure="", address="")]
     return DirectoryEntry(
         pk=member.pk,
         name=member.display_name,

@@ -119,6 +119,8 @@ def test_entries_carry_only_consented_fields(listed):
     assert [site.address for site in entry.sites] == [""]
     _, entries = directory_page(DirectoryFilters(q="ouvert"), None)
     assert entries[0].phone == "04 67 11 11 11"
+    # Without a practice site, the member's own commune is shown.
+    assert [site.commune for site in entries[0].sites] == ["Clermont-l'Hérault (34)"]
 
 
 def test_hiding_the_phone_hides_it(listed, adherent: User):

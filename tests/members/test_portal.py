@@ -290,12 +290,12 @@ def document_kinds(monkeypatch):
             )
 
 
-@pytest.mark.django_db(transaction=True)
 def test_attestation_request_builds_own_document_and_downloads(
-    own: Member, adherent: User, document_kinds
+    own: Member, adherent: User, document_kinds, django_capture_on_commit_callbacks
 ):
     client = _client(adherent)
-    response = client.post(reverse("portal_attestation_request", args=[2025]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("portal_attestation_request", args=[2025]))
     document = GeneratedDocument.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("portal_document", args=[document.pk])
