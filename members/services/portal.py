@@ -21,31 +21,28 @@ from members.selectors.portal import ATTESTATION_KIND, RECEIPT_KIND, adhesion_ro
 def save_portal_profile(
     form: PortalProfileForm, sites: BaseInlineFormSet[PracticeSite, Member, Any]
 ) -> Member:
-    """Save the validated profile form and practice-site formset together (all or nothing).
-    The primary site is unique: at most one is kept primary, the first one when none is."""
+    """Save the validated profile form and practice-site formset together (all or nothing),
+    every row through ``save()`` so that each change is audited. One primary site at most:
+    the former primary is cleared before the new one is saved, and the first remaining site
+    becomes primary when none is."""
     member: Member = form.save()
     sites.instance = member
-    # Clear the current primary first so that moving it never trips the unique constraint.
-    PracticeSite.objects.filter(member=member, is_primary=True).update(is_primary=False)
-    saved = sites.save(commit=False)
+    changed = sites.save(commit=False)
     for site in sites.deleted_objects:
         site.delete()
-    for site in saved:
+    primary = next((site for site in changed if site.is_primary), None)
+    if primary is not None:
+        for former in PracticeSite.objects.filter(member=member, is_primary=True).exclude(
+            pk=primary.pk
+        ):
+            former.is_primary = False
+            former.save(update_fields=["is_primary", "updated_at"])
+    for site in sorted(changed, key=lambda site: site.is_primary):
         site.member = member
         site.save()
-    for form_ in sites.forms:
-        # Unchanged existing rows keep their primary flag as submitted.
-        instance = form_.instance
-        if (
-            instance.pk
-            and instance not in saved
-            and instance not in sites.deleted_objects
-            and form_.cleaned_data.get("is_primary")
-        ):
-            PracticeSite.objects.filter(pk=instance.pk).update(is_primary=True)
-    remaining = PracticeSite.objects.filter(member=member)
-    if remaining.exists() and not remaining.filter(is_primary=True).exists():
-        first = remaining.order_by("pk").first()
+    remaining = PracticeSite.objects.filter(member=member).order_by("pk")
+    if not remaining.filter(is_primary=True).exists():
+        first = remaining.first()
         if first is not None:
             first.is_primary = True
             first.save(update_fields=["is_primary", "updated_at"])

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
@@ -160,6 +161,12 @@ def test_profile_moves_primary_and_deletes_a_site(own: Member, adherent: User):
     response = _client(adherent).post(reverse("portal_profile"), data)
     assert response.status_code == 302
     assert list(own.sites.filter(is_primary=True)) == [second]
+    first = own.sites.exclude(pk=second.pk).get()
+    # Both changes are in the audit trail, with the adherent as the actor.
+    for site in (first, second):
+        entry = LogEntry.objects.get_for_object(site).filter(action=LogEntry.Action.UPDATE).get()
+        assert "is_primary" in entry.changes_dict
+        assert entry.actor == adherent
 
     data = _profile_data(own, **{"sites-1-DELETE": "on"})
     assert _client(adherent).post(reverse("portal_profile"), data).status_code == 302
