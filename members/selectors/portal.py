@@ -218,4 +218,22 @@ def member_data_export(member: Member) -> dict[str, Any]:
             {"date": _date(email.sent_at), "type": email.kind, "objet": email.subject}
             for email in emails
         ],
+        "demandes_adhesion": [
+            {
+                "date": _date(request.created_at),
+                "statut": request.get_status_display(),
+                "message": request.message,
+                "motif_refus": request.decline_reason,
+            }
+            for request in member.join_requests.order_by("created_at", "pk")
+        ],
+        "compte": (
+            {
+                "email": member.user.email,
+                "cree_le": _date(member.user.date_joined),
+                "derniere_connexion": _date(member.user.last_login),
+            }
+            if member.user
+            else None
+        ),
     }

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cpts.models import Commune, GeneratedDocument, User
-from members.models import FeeRule, Member, MemberEmail, PracticeSite
+from members.models import FeeRule, Member, MemberEmail, MembershipRequest, PracticeSite
 from members.models.adhesions import PaymentMethod
 from members.models.members import PracticeMode, StructureKind
 from members.selectors.portal import ATTESTATION_KIND, RECEIPT_KIND
@@ -390,6 +390,10 @@ def test_unfinished_document_cannot_be_downloaded(own: Member, adherent: User):
 
 def test_data_export_contains_all_my_data(own: Member, adherent: User):
     other = MemberFactory.create(last_name="Autre")
+    MembershipRequest.objects.create(
+        last_name="Bonnet", email=adherent.email, message="Je souhaite adhérer.", member=own
+    )
+    MembershipRequest.objects.create(last_name="Autre", email="autre@exemple.fr", member=other)
     response = _client(adherent).get(reverse("portal_data_export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
@@ -411,6 +415,8 @@ def test_data_export_contains_all_my_data(own: Member, adherent: User):
     assert by_year[2026]["montant_regle"] == "5.00"
     assert by_year[2025]["paiements"][0]["moyen"] == "Chèque"
     assert data["emails_recus"][0]["objet"] == "Votre cotisation 2026"
+    assert data["demandes_adhesion"][0]["message"] == "Je souhaite adhérer."
+    assert data["compte"]["email"] == adherent.email
     assert other.email not in response.content.decode()
 
 
