@@ -58,15 +58,17 @@ def member_page(member: Member) -> MemberPage:
     emails = list(
         MemberEmail.objects.filter(member=member).select_related("sent_by")[: EMAILS_SHOWN + 1]
     )
-    entries = history_for(member, *sites, limit=HISTORY_SHOWN)
+    adhesions = member_adhesions(member)
+    payments = [payment for adhesion in adhesions for payment in adhesion.payments.all()]
+    entries = history_for(member, *sites, *adhesions, *payments, limit=HISTORY_SHOWN)
     return MemberPage(
         member=member,
         sites=sites,
-        adhesions=member_adhesions(member),
+        adhesions=adhesions,
         emails=emails[:EMAILS_SHOWN],
         more_emails=len(emails) > EMAILS_SHOWN,
         duplicates=[] if member.anonymised_at else possible_duplicates(member),
         represented=list(member.represents.order_by("organisation_name")),
         merged=list(member.merged_members.order_by("pk")),
-        history=audit_rows(entries, skip_fields={"member"}),
+        history=audit_rows(entries, skip_fields={"member", "adhesion"}),
     )
