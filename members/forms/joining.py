@@ -128,7 +128,10 @@ class MembershipRequestForm(BootstrapErrorsMixin, forms.ModelForm):
         college.queryset = College.objects.filter(pk__in=[c.pk for c in self.admitting])
         college.empty_label = _("— Proposé d'après votre profession —")
         if self.admitting and not self.is_bound:
-            self.initial.setdefault("college", self.admitting[0].pk)
+            # Keep a choice that still fits, else propose the first collège admitting them.
+            current = str(self.initial.get("college") or "")
+            if current not in {str(c.pk) for c in self.admitting}:
+                self.initial["college"] = self.admitting[0].pk
 
     @property
     def is_spam(self) -> bool:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -163,3 +165,28 @@ def decline_request(request: MembershipRequest, *, reason: str, by: User) -> Mem
 
     transaction.on_commit(deliver, robust=True)
     return request
+
+
+def link_member_account(user: User) -> Member | None:
+    """Link a new account to the member with the same email address, when that member has no
+    account yet and the account belongs to no member."""
+    if Member.objects.filter(user=user).exists():
+        return None
+    member = (
+        Member.objects.filter(
+            email__iexact=user.email, user__isnull=True, anonymised_at__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if member is not None:
+        member.user = user
+        member.save(update_fields=["user", "updated_at"])
+    return member
+
+
+@receiver(post_save, sender=Invitation, dispatch_uid="members.link_account_on_acceptance")
+def _link_account_on_acceptance(sender: Any, instance: Invitation, **kwargs: Any) -> None:
+    """An accepted member's invitation becomes their account on the member record."""
+    if instance.accepted_at is not None and instance.user is not None:
+        link_member_account(instance.user)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cpts.models import Invitation, User
+from cpts.services.invitations import accept_invitation
 from members.models import Member, MembershipRequest, Profession
 from members.models.joining import RequestStatus
 from members.models.reference import MemberKind, ProfessionCategory
@@ -89,9 +90,14 @@ def test_the_form_is_public_and_french(client, association, colleges):
 
 def test_the_college_is_proposed_from_the_profession_over_htmx(client, association, colleges):
     nurse = Profession.objects.get(code="infirmier")
-    response = client.get(
-        CREATE, {"kind": MemberKind.PERSON, "profession": nurse.pk}, headers={"HX-Request": "true"}
-    )
+    # htmx sends the whole form, the collège still empty (or no longer fitting).
+    for college in ("", colleges["structures"].pk):
+        response = client.get(
+            CREATE,
+            {"kind": MemberKind.PERSON, "profession": nurse.pk, "college": college},
+            headers={"HX-Request": "true"},
+        )
+        assert f'<option value="{colleges["liberaux"].pk}" selected>' in response.content.decode()
     content = response.content.decode()
     assert response.status_code == 200
     assert 'id="champ-college"' in content and "<html" not in content
@@ -279,6 +285,10 @@ def test_accept_creates_the_member_and_emails_an_invitation(
     assert invitation.first_name == "Léa" and invitation.role == "adherent"
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["lea.durand@exemple.fr"]
     assert invitation.token in mailoutbox[0].body
+    # Once the invitee chooses a password, the new account is the member's account.
+    account = accept_invitation(invitation, "un-mot-de-passe-solide-2026")
+    member.refresh_from_db()
+    assert member.user == account
     # Accepting twice is refused, nothing more created.
     response = client.post(reverse("membership_request_accept", args=[pending.pk]), follow=True)
     assert "déjà été traitée" in response.content.decode()
