@@ -140,7 +140,7 @@ def directory_professions() -> QuerySet[Profession]:
 def directory_communes() -> QuerySet[Commune]:
     """Communes where listed members live or practise."""
     listed = listed_members()
+    practised = PracticeSite.objects.filter(member__in=listed).values("commune")
     return Commune.objects.filter(
-        Exists(listed.filter(commune=OuterRef("pk")))
-        | Exists(PracticeSite.objects.filter(commune=OuterRef("pk"), member__in=listed))
+        Q(pk__in=listed.values("commune")) | Q(pk__in=practised)
     ).order_by("search_name", "insee_code")
