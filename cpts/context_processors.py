@@ -14,4 +14,36 @@ def maillage(request: HttpRequest) -> dict[str, Any]:
     return {
         "association": SimpleLazyObject(Association.objects.get_solo),
         "user_roles": SimpleLazyObject(lambda: roles_of(request.user)),
+        "nav_section": nav_section(request),
     }
+
+
+# The navbar section each page belongs to, by URL-name prefix (first match wins).
+NAV_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dashboard", ("backoffice_home",)),
+    (
+        "members",
+        (
+            "member_",
+            "membership_request_l",
+            "membership_request_d",
+            "membership_request_a",
+            "fee_rule_",
+            "college_",
+            "adhesion_",
+            "payment_",
+            "refund_",
+        ),
+    ),
+    ("association", ("territory", "association_", "user_", "invitation_")),
+    ("documents", ("document_", "identity_sheet_")),
+    ("directory", ("directory",)),
+    ("portal", ("portal_",)),
+    ("account", ("account_", "mfa_")),
+)
+
+
+def nav_section(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    name = (match.url_name or "") if match else ""
+    return next((section for section, prefixes in NAV_SECTIONS if name.startswith(prefixes)), "")

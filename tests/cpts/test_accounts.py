@@ -203,3 +203,21 @@ def test_email_page_lists_addresses_with_french_badges(client, adherent):
     response = client.post(reverse("account_email"), {"action_add": "", "email": "pas-une-adresse"})
     assert "Saisissez une adresse de courriel valide." in response.content.decode()
     assert EmailAddress.objects.filter(user=adherent).count() == 1
+
+
+def test_login_page_offers_to_ask_for_membership(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert reverse("membership_request_create") in html
+
+
+@pytest.mark.parametrize(
+    ("url_name", "section"),
+    [("member_list", "members"), ("territory", "association"), ("directory", "directory")],
+)
+def test_navbar_marks_the_current_section(client, coordinator, url_name, section):
+    client.force_login(coordinator)
+    response = client.get(reverse(url_name))
+    assert response.context["nav_section"] == section
+    assert 'class="nav-link dropdown-toggle active"' in response.content.decode() or (
+        section == "directory" and 'active" aria-current="page"' in response.content.decode()
+    )
