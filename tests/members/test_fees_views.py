@@ -386,3 +386,25 @@ def test_refused_personas(client, personas, schedule, name, method, target):
         assert response.status_code == (302 if persona == "anonymous" else 403), persona
     after = (FeeRule.objects.count(), Payment.objects.count(), GeneratedDocument.objects.count())
     assert before == after and not MemberEmail.objects.exists()
+
+
+def test_schedule_and_college_pages_keep_a_constant_number_of_queries(
+    staff, association, django_assert_max_num_queries
+):
+    def load() -> None:
+        assert staff.get(reverse("fee_rule_list")).status_code == 200
+        assert staff.get(reverse("college_list")).status_code == 200
+
+    for number in range(2):
+        college = CollegeFactory.create(code=f"c{number}", eligible_kinds=["personne"])
+        FeeRule.objects.create(year=YEAR, college=college, amount=D("10"))
+        MemberFactory.create(college=college)
+    load()
+    with django_assert_max_num_queries(40) as small:
+        load()
+    for number in range(2, 12):
+        college = CollegeFactory.create(code=f"c{number}")
+        FeeRule.objects.create(year=YEAR, college=college, amount=D("10"))
+        MemberFactory.create(college=college)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        load()
