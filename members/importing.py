@@ -47,7 +47,7 @@ TEMPLATE_HEADERS = (
     "cotisation_payee",
 )
 LINE_COLUMN = "_ligne"
-MAX_ROWS = 20_000
+MAX_ROWS = 5_000
 MAX_BYTES = 10 * 1024 * 1024
 
 # Other spellings seen in coordinators' sheets, after normalisation.

@@ -21,6 +21,7 @@ from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from import_export import resources
@@ -28,6 +29,7 @@ from import_export.fields import Field
 
 from cpts.models import User
 from members.import_cleaning import CleanRow, RowCleaner
+from members.import_known import KnownMembers
 from members.import_values import PAID_IN_FULL
 from members.importing import TEMPLATE_HEADERS
 from members.models import Member, PracticeSite
@@ -58,6 +60,7 @@ ATTRIBUTE_COLUMNS = {
     "college": "college",
     "joined_on": "date_adhesion",
 }
+_RELATED_FIELDS = {"profession", "college", "commune", "representative", "merged_into", "user"}
 _IDENTIFIER_LABELS = {"rpps": "RPPS", "siret": "SIRET", "email": "e-mail"}
 
 
@@ -111,13 +114,13 @@ class MemberResource(resources.ModelResource):
         report_skipped = True
         skip_diff = True
         store_row_values = True
-        clean_model_instances = True
 
     def __init__(self, *, user: User | None = None, today: datetime.date | None = None) -> None:
         super().__init__()
         self.user = user
         self.today = today or datetime.date.today()
         self.cleaner: RowCleaner | None = None
+        self.known: KnownMembers | None = None
         self.current: CleanRow | None = None
         self.plan = RowPlan()
 
@@ -184,6 +187,7 @@ class MemberResource(resources.ModelResource):
 
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
         self.cleaner = RowCleaner(self.today)
+        self.known = KnownMembers(dataset)
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
         assert self.cleaner is not None
@@ -195,23 +199,14 @@ class MemberResource(resources.ModelResource):
         """The existing member the row is about: same RPPS, else same SIRET, else same
         email; refused when the row's identifiers belong to different members."""
         clean = self._clean()
-        member: Member | None = None
-        matched_by = ""
-        for attribute in ("rpps", "siret", "email"):
-            if value := clean.fields.get(attribute):
-                member = _members_with(attribute, value).first()
-                if member is not None:
-                    matched_by = attribute
-                    break
+        keys = {a: clean.fields[a] for a in ("rpps", "siret", "email") if clean.fields.get(a)}
+        holders = {attribute: self._known().holder(attribute, v) for attribute, v in keys.items()}
+        matched_by = next((a for a in ("rpps", "siret", "email") if holders.get(a)), "")
+        member = holders[matched_by] if matched_by else None
         errors: dict[str, list[str]] = {}
-        for attribute in ("rpps", "siret", "email"):
-            value = clean.fields.get(attribute)
-            if not value or attribute == matched_by:
-                continue
-            others = _members_with(attribute, value)
-            if member is not None:
-                others = others.exclude(pk=member.pk)
-            if other := others.first():
+        for attribute, value in keys.items():
+            other = holders[attribute]
+            if other is not None and other != member:
                 errors[attribute] = [
                     _("%(value)s est déjà celui d'un autre membre (%(other)s).")
                     % {"value": value, "other": other}
@@ -253,7 +248,7 @@ class MemberResource(resources.ModelResource):
         if instance.pk is None:
             instance.kind = clean.kind
         for attribute, value in clean.fields.items():
-            if not _same(attribute, getattr(instance, attribute), value):
+            if not _same(instance, attribute, value):
                 setattr(instance, attribute, value)
                 plan.member_changes.append(attribute)
         if clean.adhesion_on and (
@@ -271,7 +266,7 @@ class MemberResource(resources.ModelResource):
             return
         site: PracticeSite | None = None
         if member.pk is not None:
-            sites = list(member.sites.all())
+            sites = self._known().sites_of(member)
             site = next((s for s in sites if s.is_primary), None) or next(
                 (s for s in sites if s.commune_id == clean.site["commune"].pk), None
             )
@@ -280,7 +275,7 @@ class MemberResource(resources.ModelResource):
             plan.site_changes = dict(clean.site)
         else:
             plan.site_changes = {
-                key: value for key, value in clean.site.items() if getattr(site, key) != value
+                key: value for key, value in clean.site.items() if not _same(site, key, value)
             }
         plan.site = site
 
@@ -291,9 +286,7 @@ class MemberResource(resources.ModelResource):
             return {}
         year = clean.adhesion_on.year
         plan.adhesion_year = year
-        existing = None
-        if member.pk is not None:
-            existing = adhesions_with_balance().filter(member=member, year=year).first()
+        existing = self._known().adhesion(member, year)
         if existing is None:
             fee_due = fee_for(member, year)
             if fee_due is None:
@@ -338,15 +331,22 @@ class MemberResource(resources.ModelResource):
     def validate_instance(
         self, instance: Member, import_validation_errors: Any = None, validate_unique: bool = True
     ) -> None:
+        """The model's field checks (lengths, choices). Its constraints and foreign keys are
+        not re-checked here, at one query each: the row cleaner and ``get_instance`` already
+        enforce the constraints, and related rows come from the database."""
+        errors = dict(import_validation_errors or {})
         try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
+            instance.clean_fields(exclude=set(errors) | _RELATED_FIELDS)
+            instance.clean()
         except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
             raise ValidationError(
                 {
                     ATTRIBUTE_COLUMNS.get(key, key): messages
-                    for key, messages in error.message_dict.items()
+                    for key, messages in ValidationError(errors).message_dict.items()
                 }
-            ) from error
+            )
 
     def do_instance_save(self, instance: Member, is_create: bool) -> None:
         if is_create or self.plan.member_changes:
@@ -372,18 +372,21 @@ class MemberResource(resources.ModelResource):
                 recorded_by=self.user,
             )
 
+    def _known(self) -> KnownMembers:
+        assert self.known is not None, "before_import() loads the known members first"
+        return self.known
+
     def _clean(self) -> CleanRow:
         assert self.current is not None, "before_import_row() cleans every row first"
         return self.current
 
 
-def _members_with(attribute: str, value: str) -> QuerySet[Member]:
-    if attribute == "email":
-        return Member.objects.filter(email__iexact=value)
-    return Member.objects.filter(**{attribute: value})
-
-
-def _same(attribute: str, current: Any, value: Any) -> bool:
+def _same(obj: Any, attribute: str, value: Any) -> bool:
+    """Whether ``obj.attribute`` already holds ``value`` (related rows compared by id, so
+    that no query loads them)."""
+    if isinstance(value, models.Model):
+        return bool(getattr(obj, f"{attribute}_id") == value.pk)
+    current = getattr(obj, attribute)
     if attribute == "email":
         return str(current or "").lower() == str(value).lower()
     if attribute == "phone":

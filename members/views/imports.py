@@ -1,7 +1,8 @@
 """Import of members from a file: upload, dry-run preview of every row, then confirmation
 (all or nothing). The uploaded file stays server-side between the two steps, under an
-unguessable token that only the uploader's session knows. The import runs within the request
-(files are limited to 20 000 rows)."""
+unguessable token that only the uploader's session knows. The preview runs within the request
+(files are limited to 5 000 rows); the confirmation of a file of more than SYNC_MAX_ROWS rows
+runs as a background job, with its progress page."""
 
 from __future__ import annotations
 

@@ -458,3 +458,29 @@ def test_dates_and_labels() -> None:
     assert {"infirmier", "infirmiere"} <= label_variants("Infirmier(ère)")
     assert "educatrice specialisee" in label_variants("Éducateur(trice) spécialisé(e)")
     assert "msp" in label_variants("Maison de santé pluriprofessionnelle (MSP)")
+
+
+def test_checking_unchanged_rows_costs_no_query_a_row() -> None:
+    rows = good_rows()
+    for n in range(4):
+        values = {"type": "personne", "nom": f"Nom{n}", "rpps": f"2000000000{n}"}
+        values |= {"commune": "Lodève", "code_postal": "34700", "date_adhesion": "01/02/2026"}
+        rows.append([values.get(header, "") for header in rows[0]])
+    do_import(csv_bytes(rows))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as four:
+        assert do_import(good_csv()).unchanged == 4
+    with CaptureQueriesContext(connection) as eight:
+        assert do_import(csv_bytes(rows)).unchanged == 8
+    selects = [
+        len([q for q in c.captured_queries if q["sql"].startswith("SELECT")]) for c in (four, eight)
+    ]
+    assert selects[1] == selects[0], selects  # lookups are loaded once a file (and a commune)
+
+
+def test_a_file_above_the_row_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("members.importing.MAX_ROWS", 3)
+    with pytest.raises(ImportFileError, match="dépasse 3 lignes"):
+        read_member_file(good_csv())
