@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cpts.forms.invitations import BootstrapErrorsMixin
@@ -27,9 +27,9 @@ def commune_choices() -> list[tuple[str, str]]:
     """Communes of the territory and those where members live or practise (one query)."""
     communes = (
         Commune.objects.filter(
-            Exists(TerritoryCommune.objects.filter(commune=OuterRef("pk")))
-            | Exists(Member.objects.filter(commune=OuterRef("pk")))
-            | Exists(PracticeSite.objects.filter(commune=OuterRef("pk")))
+            Q(pk__in=TerritoryCommune.objects.values("commune_id"))
+            | Q(pk__in=Member.objects.filter(commune__isnull=False).values("commune_id"))
+            | Q(pk__in=PracticeSite.objects.values("commune_id"))
         )
         .order_by("name", "insee_code")
         .values_list("insee_code", "name", "departement")

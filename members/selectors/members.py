@@ -162,17 +162,25 @@ class Fold(Func):
         return f"TRANSLATE({sql}, %s, %s)", [*params, _FOLD_FROM, _FOLD_TO]
 
 
+class _Names(Func):
+    """``last_name first_name organisation_name`` in one string, to fold once per row (the
+    three columns are NOT NULL: no COALESCE needed, which SQLite's parser depth welcomes)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = CharField()
+
+    def __init__(self) -> None:
+        super().__init__(F("last_name"), F("first_name"), F("organisation_name"))
+
+
 def _term_q(term: str) -> Q:
     """Members matching one word of the search: name or organisation, email, RPPS (digits)
     or the commune (theirs or a practice site's); names and communes accent-insensitively."""
     condition = Q(email__icontains=term)
     normalized = normalize_search(term)
     if normalized:
-        condition |= (
-            Q(last_name_folded__contains=normalized)
-            | Q(first_name_folded__contains=normalized)
-            | Q(organisation_name_folded__contains=normalized)
-        )
+        condition |= Q(names_folded__contains=normalized)
         condition |= Q(commune__search_name__contains=normalized) | Q(
             Exists(
                 PracticeSite.objects.filter(
@@ -220,11 +228,7 @@ def filtered_members(filters: MemberFilters, on: datetime.date | None = None) ->
         )
     )
     if filters.q:
-        members = members.alias(
-            last_name_folded=Fold("last_name"),
-            first_name_folded=Fold("first_name"),
-            organisation_name_folded=Fold("organisation_name"),
-        ).filter(search_q(filters.q))
+        members = members.alias(names_folded=Fold(_Names())).filter(search_q(filters.q))
     if filters.profession:
         members = members.filter(profession__code=filters.profession)
     if filters.college:

@@ -70,7 +70,8 @@ def members(association: Association) -> dict[str, Member]:
 
 
 def _csv_rows(response: Any) -> list[list[str]]:
-    raw: bytes = response.content
+    assert response.streaming, "the CSV is streamed, not built in memory"
+    raw = b"".join(response.streaming_content)
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the UTF-8 BOM"
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
@@ -189,3 +190,22 @@ def test_export_query_count_does_not_grow(client: Any, coordinator: User, member
     add(35)
     assert (count("csv"), count("xlsx")) == few
     assert len(_csv_rows(client.get(EXPORT, {"q": "clermont"}))) == 1 + 2 + 40
+
+
+def test_cells_a_spreadsheet_would_run_are_neutralised(
+    client: Any, coordinator: User, members: Any
+) -> None:
+    Member.objects.filter(pk=members["bruno"].pk).update(
+        first_name='=HYPERLINK("http://x")', phone="+33 6 12 34 56 78", address="@SUM(A1)"
+    )
+    client.force_login(coordinator)
+    row = dict(zip(HEADER, _csv_rows(client.get(EXPORT, {"q": "elie"}))[1], strict=True))
+    assert row["prenom"] == '\'=HYPERLINK("http://x")'
+    assert row["adresse"] == "'@SUM(A1)"
+    assert row["telephone"] == "+33 6 12 34 56 78"  # a phone number is left alone
+    response = client.get(EXPORT, {"q": "elie", "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cell = sheet.cell(row=2, column=HEADER.index("prenom") + 1)
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
