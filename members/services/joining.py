@@ -11,8 +11,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,10 +181,3 @@ def link_member_account(user: User) -> Member | None:
         member.user = user
         member.save(update_fields=["user", "updated_at"])
     return member
-
-
-@receiver(post_save, sender=Invitation, dispatch_uid="members.link_account_on_acceptance")
-def _link_account_on_acceptance(sender: Any, instance: Invitation, **kwargs: Any) -> None:
-    """An accepted member's invitation becomes their account on the member record."""
-    if instance.accepted_at is not None and instance.user is not None:
-        link_member_account(instance.user)
