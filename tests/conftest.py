@@ -11,6 +11,7 @@ from django.core.management import call_command
 from cpts.models import Association, Commune, User
 from cpts.roles import Role
 from cpts.services.territory import add_communes
+from members.models import Profession
 from tests.factories import UserFactory
 
 # The demo CPTS's core communes: Clermont-l'Hérault, Lodève, Gignac (Hérault).
@@ -26,10 +27,18 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         call_command("load_communes", verbosity=0)
 
 
+def ensure_reference_data() -> None:
+    """Communes and professions, emptied by an earlier transactional test's flush (the
+    professions come from a data migration, the communes from load_communes)."""
+    if not Commune.objects.exists():
+        call_command("load_communes", verbosity=0)
+    if not Profession.objects.exists():
+        call_command("load_professions", verbosity=0)
+
+
 @pytest.fixture
 def association(db: None) -> Association:
-    if not Commune.objects.exists():  # emptied by an earlier transactional test's flush
-        call_command("load_communes", verbosity=0)
+    ensure_reference_data()
     association = Association.objects.get_solo()
     association.name = "CPTS du Cœur d'Hérault"
     association.save()

@@ -8,12 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from cpts.models import Association, Commune, User
-from members.models import Member, PracticeSite, Profession
+from members.models import Member, PracticeSite
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.browser
@@ -24,8 +23,6 @@ PHONE = "06 12 34 56 78"
 def test_adherent_edits_directory_consent(
     page: Any, log_in: Callable[[User], None], association: Association, adherent: User
 ) -> None:
-    if not Profession.objects.exists():  # emptied by an earlier transactional test's flush
-        call_command("load_professions", verbosity=0)
     clermont = Commune.objects.get(insee_code="34079")
     member: Member = MemberFactory.create(
         email=adherent.email,
