@@ -268,7 +268,7 @@ class RowCleaner:
         if value := cells.get("adresse"):
             clean.fields["address"] = value
             clean.site["address"] = value
-        postal_code = compact(cells.get("code_postal"))
+        postal_code = _restore_leading_zero(compact(cells.get("code_postal")))
         if postal_code:
             if re.fullmatch(r"[0-9]{5}", postal_code):
                 clean.fields["postal_code"] = postal_code
@@ -293,7 +293,7 @@ class RowCleaner:
 
     def _commune(self, cells: dict[str, str], postal_code: str, errors: Errors) -> Commune | None:
         name = cells.get("commune", "")
-        code = compact(cells.get("code_insee")).upper()
+        code = _restore_leading_zero(compact(cells.get("code_insee")).upper())
         commune: Commune | None = None
         if code:
             if code not in self._communes_by_code:
@@ -395,3 +395,9 @@ class RowCleaner:
         for column in ("rpps", "siret", "email"):
             if value := clean.fields.get(column):
                 self.seen[(column, value)] = clean.line
+
+
+def _restore_leading_zero(code: str) -> str:
+    """A postal or INSEE code of departments 01 to 09 that a spreadsheet read as a number
+    ("1000" for 01000)."""
+    return "0" + code if re.fullmatch(r"[1-9][0-9]{3}", code) else code

@@ -15,6 +15,7 @@ PAID_IN_FULL = "oui"
 _YES = {"oui", "o", "yes", "x", "paye", "payee", "regle", "reglee"}
 _NO = {"non", "n", "no", "impaye", "impayee"}
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
+_TIME_SUFFIX = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")
 
 
 def label_variants(label: str) -> set[str]:
@@ -67,9 +68,10 @@ def french_phone(value: str) -> str | None:
 
 
 def parse_date(value: str) -> datetime.date | None:
+    text = _TIME_SUFFIX.sub("", value.strip())  # "15/01/2026 00:00:00" from some exports
     for date_format in _DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(value.strip(), date_format).date()
+            return datetime.datetime.strptime(text, date_format).date()
         except ValueError:
             continue
     return None

@@ -47,6 +47,7 @@ TEMPLATE_HEADERS = (
     "cotisation_payee",
 )
 LINE_COLUMN = "_ligne"
+HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 5_000
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -205,11 +206,18 @@ def _cell_text(value: Any, column: str) -> str:
 
 
 def _dataset(rows: list[list[Any]]) -> tablib.Dataset:
-    header_index = next(
-        (i for i, row in enumerate(rows) if any(_cell_text(v, "") for v in row)), None
-    )
-    if header_index is None:
+    filled = [i for i, row in enumerate(rows) if any(_cell_text(v, "") for v in row)]
+    if not filled:
         raise ImportFileError(_("Le fichier est vide."))
+    # The header row is the first one with a "type" column: a title above it is skipped.
+    header_index = next(
+        (
+            i
+            for i in filled[:HEADER_SEARCH_ROWS]
+            if "type" in {normalize_header(_cell_text(v, "")) for v in rows[i]}
+        ),
+        filled[0],
+    )
     raw_headers = [_cell_text(v, "") for v in rows[header_index]]
     while raw_headers and not raw_headers[-1]:
         raw_headers.pop()

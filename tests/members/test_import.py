@@ -484,3 +484,28 @@ def test_a_file_above_the_row_limit_is_refused(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr("members.importing.MAX_ROWS", 3)
     with pytest.raises(ImportFileError, match="dépasse 3 lignes"):
         read_member_file(good_csv())
+
+
+def test_a_title_above_the_header_row_is_skipped() -> None:
+    report = do_import(b"Liste des adherents 2026;;\r\n;;\r\n" + good_csv())
+    assert not report.has_errors, report.errors
+    assert [row.line for row in report.rows] == [4, 5, 6, 7]
+
+
+def test_codes_that_lost_their_leading_zero_and_dates_with_a_time() -> None:
+    report = do_import(
+        with_row(
+            {
+                "type": "personne",
+                "nom": "Ain",
+                "email": "ain@exemple.fr",
+                "code_insee": "1053",
+                "code_postal": "1000",
+                "date_adhesion": "15/01/2026 00:00:00",
+            }
+        )
+    )
+    assert not report.has_errors, report.errors
+    member = Member.objects.get(email="ain@exemple.fr")
+    assert member.commune is not None and member.commune.insee_code == "01053"
+    assert (member.postal_code, member.joined_on) == ("01000", datetime.date(2026, 1, 15))
