@@ -115,10 +115,20 @@ class MemberResource(resources.ModelResource):
         skip_diff = True
         store_row_values = True
 
-    def __init__(self, *, user: User | None = None, today: datetime.date | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        user: User | None = None,
+        today: datetime.date | None = None,
+        check_only: bool = False,
+    ) -> None:
+        """``check_only``: classify and check every row without writing anything (the
+        preview); otherwise rows are written (and rolled back by a dry run)."""
         super().__init__()
         self.user = user
         self.today = today or datetime.date.today()
+        self.check_only = check_only
+        self.fees: dict[tuple[int, int | None, str], Decimal | None] = {}
         self.cleaner: RowCleaner | None = None
         self.known: KnownMembers | None = None
         self.current: CleanRow | None = None
@@ -288,7 +298,10 @@ class MemberResource(resources.ModelResource):
         plan.adhesion_year = year
         existing = self._known().adhesion(member, year)
         if existing is None:
-            fee_due = fee_for(member, year)
+            fee_key = (year, member.college_id, member.kind)
+            if fee_key not in self.fees:
+                self.fees[fee_key] = fee_for(member, year)
+            fee_due = self.fees[fee_key]
             if fee_due is None:
                 return {
                     "date_adhesion": [
@@ -349,10 +362,14 @@ class MemberResource(resources.ModelResource):
             )
 
     def do_instance_save(self, instance: Member, is_create: bool) -> None:
+        if self.check_only:
+            return
         if is_create or self.plan.member_changes:
             instance.save(force_insert=is_create)
 
     def after_save_instance(self, instance: Member, row: dict[str, Any], **kwargs: Any) -> None:
+        if self.check_only:
+            return
         clean, plan = self._clean(), self.plan
         if plan.site is not None and plan.site_changes:
             for key, value in plan.site_changes.items():

@@ -111,8 +111,10 @@ def run_import(
     today: datetime.date | None = None,
 ) -> ImportReport:
     """Import (or, with ``dry_run``, only check) every row. For real, nothing is written
-    unless every row is valid: all or nothing, in one transaction."""
-    resource = MemberResource(user=user, today=today)
+    unless every row is valid: all or nothing, in one transaction. A dry run checks every
+    row without writing (fast enough for the preview page); what only the database could
+    refuse is then caught by the real import, which writes nothing in that case."""
+    resource = MemberResource(user=user, today=today, check_only=dry_run)
     with transaction.atomic():
         result = resource.import_data(
             dataset,

@@ -509,3 +509,27 @@ def test_codes_that_lost_their_leading_zero_and_dates_with_a_time() -> None:
     member = Member.objects.get(email="ain@exemple.fr")
     assert member.commune is not None and member.commune.insee_code == "01053"
     assert (member.postal_code, member.joined_on) == ("01000", datetime.date(2026, 1, 15))
+
+
+def test_the_preview_writes_nothing_and_costs_no_query_a_row() -> None:
+    rows = good_rows()
+    for n in range(4):
+        values = {"type": "personne", "nom": f"Nom{n}", "email": f"nom{n}@exemple.fr"}
+        values |= {"commune": "Lodève", "code_postal": "34700", "college": "liberaux"}
+        values |= {"date_adhesion": "01/02/2026", "cotisation_payee": "oui"}
+        rows.append([values.get(header, "") for header in rows[0]])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as four:
+        assert do_import(good_csv(), dry_run=True).created == 4
+    with CaptureQueriesContext(connection) as eight:
+        assert do_import(csv_bytes(rows), dry_run=True).created == 8
+    for context in (four, eight):
+        assert not [
+            q for q in context.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))
+        ]
+    selects = [
+        len([q for q in c.captured_queries if q["sql"].startswith("SELECT")]) for c in (four, eight)
+    ]
+    assert selects[1] == selects[0], selects
