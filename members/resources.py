@@ -415,6 +415,13 @@ def _money(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
+_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![\d\s().,]*$))")
+
+
+def _no_formula(value: Any) -> Any:
+    return f"'{value}" if isinstance(value, str) and _FORMULA.match(value) else value
+
+
 EXPORT_CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -423,8 +430,12 @@ EXPORT_CONTENT_TYPES = {
 
 def export_members(queryset: QuerySet[Member], file_format: str) -> bytes:
     """The members of ``queryset`` as a CSV (``;``, UTF-8 with BOM, for Excel) or XLSX file
-    with the template's French headers (so the file can be imported back)."""
-    dataset = MemberResource().export(queryset)
+    with the template's French headers (so the file can be imported back). A cell that a
+    spreadsheet would run as a formula is prefixed with an apostrophe."""
+    exported = MemberResource().export(queryset)
+    dataset = tablib.Dataset(headers=exported.headers)
+    for row in exported:
+        dataset.append([_no_formula(value) for value in row])
     if file_format == "csv":
         return ("\ufeff" + dataset.export("csv", delimiter=";")).encode("utf-8")
     if file_format == "xlsx":

@@ -533,3 +533,11 @@ def test_the_preview_writes_nothing_and_costs_no_query_a_row() -> None:
         len([q for q in c.captured_queries if q["sql"].startswith("SELECT")]) for c in (four, eight)
     ]
     assert selects[1] == selects[0], selects
+
+
+def test_the_export_neutralises_formulas() -> None:
+    from members.resources import export_members
+
+    OrganisationFactory.create(organisation_name="=HYPERLINK(1)", phone="+33 4 67 00 00 00")
+    text = export_members(Member.objects.all(), "csv").decode("utf-8-sig")
+    assert ";'=HYPERLINK(1);" in text and ";+33 4 67 00 00 00;" in text
