@@ -7,4 +7,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("Membres")
 
     def ready(self) -> None:
-        from members import audit, documents, signals  # noqa: F401  (registrations)
+        from members import audit, documents, import_jobs, signals  # noqa: F401  (registrations)
