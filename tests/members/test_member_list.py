@@ -303,7 +303,9 @@ def test_page_shows_badges_filters_and_sort_state(
     assert 'aria-sort="descending"' in content
     # The commune header now asks for the ascending sort, keeping the filters, page reset.
     assert "?fee=en_retard&amp;sort=commune" in content
-    assert 'id="id_fee"' in content and "<label" in content
+    assert 'id="id_fee"' in content and '<label class="form-label" for="id_fee">' in content
+    assert '<option value="en_retard" selected>' in content
+    assert '<option value="34142">Lodève (34)</option>' in content
     assert "fee=en_retard&amp;sort=-commune&amp;format=csv" in content
 
 
