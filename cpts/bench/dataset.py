@@ -89,6 +89,7 @@ def seed_scale(scale: int) -> ScaleCounts:
     _grow_users(target.users)
     _grow_invitations(target.invitations, coordinator)
     _grow_documents(target.documents, coordinator)
+    _grow_members(MEMBERS_PER_SCALE * scale)
     return current_counts()
 
 
@@ -193,3 +194,119 @@ def _grow_documents(target: int, requested_by: User) -> None:
             )
         )
     GeneratedDocument.objects.bulk_create(documents)
+
+
+# --- Member base: 1 000 members per scale (persons and organisations) with adhesions ---
+MEMBERS_PER_SCALE = 1000
+# Profession codes weighted as in a real CPTS: a third GPs, then nurses, pharmacists, physios.
+_PROFESSION_WEIGHTS = {
+    "medecin_generaliste": 33,
+    "infirmier": 20,
+    "pharmacien": 10,
+    "masseur_kinesitherapeute": 10,
+    "sage_femme": 4,
+    "chirurgien_dentiste": 4,
+    "orthophoniste": 4,
+    "psychologue": 4,
+    "medecin_specialiste": 4,
+    "dieteticien": 2,
+    "assistant_service_social": 2,
+    "pedicure_podologue": 3,
+}
+
+
+def _grow_members(target: int) -> None:
+    """Members up to ``target`` in all: nine persons (with a primary practice site) for one
+    organisation, spread over the territory's communes and the collèges; every member holds
+    the current year's adhesion, settled for four in five (one in twenty exonerated)."""
+    from decimal import Decimal
+
+    from members.models import Adhesion, College, Member, Payment, PracticeSite, Profession
+    from members.models.adhesions import PaymentMethod
+    from members.models.members import MemberStatus, OrganisationKind
+    from members.models.reference import MemberKind
+
+    existing = Member.objects.count()
+    if existing >= target:
+        return
+    rng = random.Random(existing)
+    communes = list(TerritoryCommune.objects.values_list("commune_id", flat=True))
+    colleges: list[int | None] = [*College.objects.values_list("pk", flat=True)] or [None]
+    professions = dict(
+        Profession.objects.filter(code__in=_PROFESSION_WEIGHTS).values_list("code", "pk")
+    )
+    codes = [code for code in _PROFESSION_WEIGHTS if code in professions]
+    weights = [_PROFESSION_WEIGHTS[code] for code in codes]
+    today = timezone.localdate()
+    members = []
+    for index in range(existing, target):
+        common = {
+            "email": f"membre{index:06d}@{BENCH_EMAIL_DOMAIN}",
+            "commune_id": rng.choice(communes),
+            "college_id": rng.choice(colleges),
+            "status": MemberStatus.CANDIDATE if index % 50 == 0 else MemberStatus.ACTIVE,
+            "joined_on": today - timedelta(days=rng.randrange(5 * 365)),
+        }
+        if index % 10 == 9:
+            members.append(
+                Member(
+                    kind=MemberKind.ORGANISATION,
+                    organisation_name=f"Maison de santé {rng.choice(_LAST_NAMES)} {index}",
+                    organisation_kind=OrganisationKind.MSP,
+                    siret=f"{index:014d}",
+                    **common,
+                )
+            )
+        else:
+            members.append(
+                Member(
+                    kind=MemberKind.PERSON,
+                    first_name=rng.choice(_FIRST_NAMES),
+                    last_name=rng.choice(_LAST_NAMES),
+                    profession_id=professions[rng.choices(codes, weights)[0]] if codes else None,
+                    rpps=f"{10_000_000_000 + index}",
+                    **common,
+                )
+            )
+    members = Member.objects.bulk_create(members, batch_size=500)
+    PracticeSite.objects.bulk_create(
+        [
+            PracticeSite(member=member, commune_id=member.commune_id, is_primary=True)
+            for member in members
+            if member.kind == MemberKind.PERSON and member.commune_id is not None
+        ],
+        batch_size=500,
+    )
+    adhesions = Adhesion.objects.bulk_create(
+        [
+            Adhesion(
+                member=member,
+                year=today.year,
+                fee_due=Decimal("50.00" if member.kind == MemberKind.ORGANISATION else "20.00"),
+                started_on=today.replace(month=1, day=1),
+            )
+            for member in members
+        ],
+        batch_size=500,
+    )
+    payments = []
+    for index, adhesion in enumerate(adhesions):
+        if index % 20 == 0:
+            payments.append(
+                Payment(
+                    adhesion=adhesion,
+                    amount=Decimal("0.00"),
+                    method=PaymentMethod.EXONERATION,
+                    paid_on=adhesion.started_on,
+                )
+            )
+        elif index % 5:
+            payments.append(
+                Payment(
+                    adhesion=adhesion,
+                    amount=adhesion.fee_due,
+                    method=PaymentMethod.VIREMENT,
+                    paid_on=adhesion.started_on,
+                )
+            )
+    Payment.objects.bulk_create(payments, batch_size=500)

@@ -56,6 +56,12 @@ PAGES: list[BenchPage] = [
     BenchPage("document_detail", kwargs=_latest_document),
     BenchPage("invitation_list"),
     BenchPage("user_list"),
+    # Member base (members/views/member_list.py): the list, a search, a filtered sort, exports.
+    BenchPage("member_list"),
+    BenchPage("member_list", query="q=martin"),
+    BenchPage("member_list", query="fee=en_retard&sort=-commune&page=2"),
+    BenchPage("member_export", query="format=csv"),
+    BenchPage("member_export", query="format=xlsx"),
 ]
 
 JOBS: list[BenchJob] = [
