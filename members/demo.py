@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
@@ -649,6 +650,11 @@ def seed_members(context: DemoContext) -> None:
     PracticeSite.objects.bulk_create(sites)
 
     adhesions, payments = _seed_adhesions(specs, ids)
+    # A member has been one since their first adhesion.
+    first_adhesion = Adhesion.objects.filter(member=OuterRef("pk")).order_by("started_on")
+    Member.objects.filter(pk__in=ids.values(), joined_on__isnull=True).update(
+        joined_on=Subquery(first_adhesion.values("started_on")[:1])
+    )
     linked = _link_accounts(specs, ids)
     if created:
         context.log(_("Membres de démonstration créés : %(count)s.") % {"count": created})

@@ -162,6 +162,10 @@ def test_adhesions_payments_and_unpaid_share(seeded: str):
     assert not Payment.objects.filter(paid_on__gt=timezone.localdate()).exists()
     older = adhesions_with_balance().filter(year=years[0])
     assert older.count() > 200 and not older.filter(is_settled=False).exists()
+    # Every member joined on the date of their first adhesion.
+    assert not Member.objects.filter(adhesions__isnull=False, joined_on__isnull=True).exists()
+    first = Adhesion.objects.order_by("started_on").select_related("member").first()
+    assert first is not None and first.member.joined_on == first.started_on
 
 
 def test_demo_accounts_are_members(seeded: str):
