@@ -608,7 +608,10 @@ def seed_members(context: DemoContext) -> None:
     from cpts.selectors.territory import territory_communes
 
     communes = list(territory_communes(Association.objects.get_solo()).order_by("insee_code"))
-    if not communes:
+    already_seeded = Member.objects.filter(
+        email__iendswith=f"@{EMAIL_DOMAIN}"
+    ).exists()  # created once: a later change of territory must not add a second population
+    if not communes or already_seeded:
         context.created["seed_members"] = 0
         return
     specs = build_member_specs(communes)

@@ -384,9 +384,7 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "member_depart": protected("members.manage", kwargs=_pk("member")),
         "member_depart#post": protected("members.manage", method="POST", kwargs=_pk("member")),
         "member_reactivate": protected("members.manage", method="POST", kwargs=_pk("member")),
-        "member_reactivate#get": protected(
-            "members.manage", granted="405", kwargs=_pk("member")
-        ),
+        "member_reactivate#get": protected("members.manage", granted="405", kwargs=_pk("member")),
         "member_duplicates": protected("members.view"),
         "member_merge": protected(
             "members.manage", kwargs=lambda o: {"pk": o.member.pk, "other": o.own_member.pk}

@@ -130,21 +130,29 @@ def _peak_kib(action: Callable[[], object]) -> float:
     return max(peak - baseline, 0) / 1024
 
 
+def _fetch(client: Client, url: str, headers: dict[str, str]) -> Any:
+    """GET the page and read its whole body (a streamed export is produced while read)."""
+    response: Any = client.get(url, headers=headers)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
 def measure_page(client: Client, page: BenchPage, scale: int, runs: int) -> Measurement:
     url = page.url()
     headers = {"HX-Request": "true"} if page.htmx else {}
-    client.get(url, headers=headers)  # warm-up: templates compiled, caches filled
+    _fetch(client, url, headers)  # warm-up: templates compiled, caches filled
     durations: list[float] = []
     counts: list[int] = []
     status = 0
     for _run in range(runs):
         with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as queries:
             start = time.perf_counter()
-            response = client.get(url, headers=headers)
+            response = _fetch(client, url, headers)
             durations.append(time.perf_counter() - start)
         counts.append(len(queries))
         status = response.status_code
-    peak = _peak_kib(lambda: client.get(url, headers=headers))
+    peak = _peak_kib(lambda: _fetch(client, url, headers))
     return Measurement(
         category="page",
         name=page.name,

@@ -179,3 +179,23 @@ def test_seed_scale_grows_cumulatively_and_is_idempotent(settings, tmp_path):
     assert (two.communes, two.documents, two.users, two.invitations) == (2 * demo, 20, 40, 20)
     assert TerritoryCommune.objects.filter(commune__departement="34").count() == 2 * demo
     assert seed_scale(2) == two
+
+
+def test_a_streamed_page_is_read_whole_inside_the_measure():
+    from django.http import StreamingHttpResponse
+
+    from cpts.bench.runner import _fetch
+
+    produced: list[int] = []
+
+    def rows():
+        for n in range(3):
+            produced.append(n)
+            yield f"{n}\n".encode()
+
+    class FakeClient:
+        def get(self, url, headers):
+            return StreamingHttpResponse(rows())
+
+    _fetch(FakeClient(), "/x", {})  # type: ignore[arg-type]
+    assert produced == [0, 1, 2]
