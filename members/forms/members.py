@@ -107,7 +107,7 @@ def _style(form: Any) -> None:
         form.initial["commune"] = instance.commune
 
 
-def _clean_postal_code(value: str) -> str:
+def clean_postal_code_format(value: str) -> str:
     value = (value or "").strip()
     if value and not _POSTAL_CODE_RE.match(value):
         raise ValidationError(
@@ -313,7 +313,7 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
         return (self.cleaned_data.get("email") or "").strip().lower()
 
     def clean_postal_code(self) -> str:
-        return _clean_postal_code(self.cleaned_data["postal_code"])
+        return clean_postal_code_format(self.cleaned_data["postal_code"])
 
     def clean_joined_on(self) -> Any:
         value = self.cleaned_data.get("joined_on")
@@ -404,7 +404,7 @@ class PracticeSiteForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["postal_code"].widget.attrs["inputmode"] = "numeric"
 
     def clean_postal_code(self) -> str:
-        return _clean_postal_code(self.cleaned_data["postal_code"])
+        return clean_postal_code_format(self.cleaned_data["postal_code"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from cpts.forms.association import BootstrapFormMixin, normalize_phone
 from cpts.models import Commune
 from cpts.selectors.territory import search_communes
+from members.forms.members import clean_postal_code_format
 from members.models import Member, PracticeSite
+from members.services.members import postal_code_error
 
 MAX_SITES = 10
-_POSTAL_CODE_RE = re.compile(r"^[0-9]{5}$")
 _INSEE_RE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 _LABEL_CODE_RE = re.compile(r"\(([0-9][0-9ABab][0-9]{3})\)\s*$")
 _CANDIDATES_SHOWN = 5
@@ -86,18 +87,12 @@ def _commune_widget() -> forms.TextInput:
 
 
 def _clean_postal_code(value: str, commune: Commune | None) -> str:
-    value = (value or "").strip()
-    if value and not _POSTAL_CODE_RE.match(value):
-        raise ValidationError(
-            _("Le code postal doit comporter exactement 5 chiffres."), code="postal_code"
-        )
-    known = commune.postal_code_list if commune is not None else []
-    if value and commune is not None and known and value not in known:
-        raise ValidationError(
-            _("Le code postal %(code)s ne correspond pas à la commune %(commune)s (%(list)s)."),
-            code="postal_code_commune",
-            params={"code": value, "commune": commune.name, "list": ", ".join(known)},
-        )
+    """Five digits, and one of the commune's postal codes (same rules as the coordination's
+    member form)."""
+    value = clean_postal_code_format(value)
+    message = postal_code_error(commune, value)
+    if message:
+        raise ValidationError(message, code="postal_code_commune")
     return value
 
 
