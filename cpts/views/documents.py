@@ -70,9 +70,9 @@ def document_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "documents/_progress.html", {"info": info, "document": info.document})
 
 
-@permission_required("reports.view")
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = _document_or_404(pk)
+def document_file_response(document: GeneratedDocument) -> FileResponse:
+    """The finished document's file as an attachment (404 in French until it is ready).
+    Shared by every view that hands out generated documents, whatever its access rule."""
     if document.status != GeneratedDocument.Status.DONE or not document.file:
         raise Http404(_("Ce document n'est pas encore prêt."))
     try:
@@ -80,6 +80,11 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404(_("Le fichier de ce document est introuvable.")) from exc
     return FileResponse(handle, as_attachment=True, filename=PurePosixPath(document.file.name).name)
+
+
+@permission_required("reports.view")
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    return document_file_response(_document_or_404(pk))
 
 
 @permission_required("reports.generate")

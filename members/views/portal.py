@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from cpts.models import Association, GeneratedDocument
 from cpts.permissions import permission_required
 from cpts.selectors.documents import document_info
 from cpts.selectors.territory import search_communes
+from cpts.views.documents import document_file_response
 from members.forms.portal import (
     PortalProfileForm,
     PracticeSiteFormSet,
@@ -193,14 +193,7 @@ def portal_document_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("portal.view")
 @require_safe
 def portal_document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = _own_document_or_404(request, pk)
-    if document.status != GeneratedDocument.Status.DONE or not document.file:
-        raise Http404(_("Ce document n'est pas encore prêt."))
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("Le fichier de ce document est introuvable.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=PurePosixPath(document.file.name).name)
+    return document_file_response(_own_document_or_404(request, pk))
 
 
 # --- RGPD: all my data -----------------------------------------------------------------
