@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -59,3 +59,22 @@ class MfaRequiredMiddleware:
         if Role.COORDINATEUR not in roles_of(user):
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character is never legitimate in a query string or a form field, and PostgreSQL
+    refuses it in any query: answer 400 (French page) before a view passes it to the database."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            from cpts.views.errors import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)

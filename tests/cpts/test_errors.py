@@ -54,3 +54,21 @@ def test_a_csrf_failure_is_explained_in_french():
     body = response.content.decode()
     assert "Le formulaire n'a pas pu être vérifié" in body
     assert 'lang="fr"' in body and "Forbidden" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/membres/?q=%00", "/association/territoire/?q=a%00b", "/utilisateurs/?x%00=1"]
+)
+def test_a_nul_character_in_a_query_is_a_french_400(client, coordinator, url):
+    client.force_login(coordinator)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Requête invalide" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_posted_field_is_a_french_400(client, coordinator, association):
+    client.force_login(coordinator)
+    response = client.post("/association/territoire/ajouter/", {"codes": "34079\x00"})
+    assert response.status_code == 400
