@@ -8,6 +8,7 @@ Three modes, chosen by ``DJANGO_ENV``:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -142,8 +143,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 # Renewal campaign: first email each year on this day (MM-DD) to active members not "à jour",
 # a second reminder this many days after the first.
-MAILLAGE_RENEWAL_CAMPAIGN = "01-15"
-MAILLAGE_RENEWAL_REMINDER_DAYS = 30
+MAILLAGE_RENEWAL_CAMPAIGN = env_str("MAILLAGE_RENEWAL_CAMPAIGN", "01-15")
+MAILLAGE_RENEWAL_REMINDER_DAYS = env_int("MAILLAGE_RENEWAL_REMINDER_DAYS", 30)
+if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])", MAILLAGE_RENEWAL_CAMPAIGN):
+    raise ImproperlyConfigured(
+        "MAILLAGE_RENEWAL_CAMPAIGN doit être une date MM-JJ, par exemple 01-15 "
+        f"(reçu : {MAILLAGE_RENEWAL_CAMPAIGN!r})."
+    )
 
 # --- Email: console by default, SMTP when EMAIL_HOST is set. ---
 EMAIL_HOST = env_str("EMAIL_HOST")
