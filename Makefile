@@ -89,13 +89,18 @@ bench: $(STAMP)
 	DJANGO_ENV=development $(PY) manage.py bench
 
 # The catalogue's msgids are the French source strings; msgen copies them into msgstr so
-# French plural rules apply once compiled. CI checks that the committed catalogue is current.
+# French plural rules apply once compiled. It is rebuilt from scratch (no fuzzy merges) and
+# without source locations, so it only changes when a string changes; CI checks it is current.
+PO := locale/fr/LC_MESSAGES/django.po
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { \
 	  echo "msgfmt est absent : sudo apt-get install -y gettext"; exit 1; }
-	DJANGO_ENV=development $(PY) manage.py makemessages -l fr --no-obsolete \
+	rm -f $(PO)
+	DJANGO_ENV=development $(PY) manage.py makemessages -l fr --no-location --no-obsolete \
 	  --ignore=.venv --ignore=tests --ignore=build --ignore=staticfiles
-	msgen locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
+	msgen $(PO) -o $(PO)
+	sed -i -e '/^#, fuzzy$$/d' -e 's/^"Language: \\n"$$/"Language: fr\\n"/' \
+	  -e 's/^"Project-Id-Version: PACKAGE VERSION\\n"$$/"Project-Id-Version: Maillage\\n"/' $(PO)
 	DJANGO_ENV=development $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
