@@ -161,6 +161,13 @@ def _send_after_commit(invitation: Invitation, build_absolute_uri: UriBuilder) -
     transaction.on_commit(lambda: send_invitation_email(invitation, accept_url), robust=True)
 
 
+def invitation_subject(association: Association) -> str:
+    """The subject line of invitation emails (also recorded in the member's email log)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string("emails/invitation_subject.txt", {"association": association})
+    return " ".join(text.split())
+
+
 def send_invitation_email(invitation: Invitation, accept_url: str) -> None:
     """Email the invitation (French, text and HTML) with its link and expiry date."""
     association = Association.objects.get_solo()
@@ -171,10 +178,9 @@ def send_invitation_email(invitation: Invitation, accept_url: str) -> None:
         "inviter": invitation.invited_by,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
         text = render_to_string("emails/invitation_message.txt", context)
         html = render_to_string("emails/invitation_message.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[invitation.email])
+    message = EmailMultiAlternatives(invitation_subject(association), text, to=[invitation.email])
     message.attach_alternative(html, "text/html")
     message.send()
     logger.info("Invitation %s emailed", invitation.pk)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from cpts.models import Association, Invitation, User
 from cpts.roles import Role
 from cpts.selectors.accounts import email_has_account, pending_invitations_for
-from cpts.services.invitations import create_invitation
-from members.models import Member, MembershipRequest
+from cpts.services.invitations import create_invitation, invitation_subject
+from members.models import Member, MemberEmail, MembershipRequest
 from members.models.joining import RequestStatus
 from members.models.members import MemberStatus
 from members.models.reference import MemberKind
@@ -129,6 +129,12 @@ def accept_request(
             build_absolute_uri=build_absolute_uri,
             first_name=request.first_name if is_person else "",
             last_name=request.last_name if is_person else request.organisation_name,
+        )
+        MemberEmail.objects.create(
+            member=member,
+            kind="invitation",
+            subject=invitation_subject(Association.objects.get_solo()),
+            sent_by=by,
         )
     request.status = RequestStatus.ACCEPTED
     request.member = member

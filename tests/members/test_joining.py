@@ -285,6 +285,12 @@ def test_accept_creates_the_member_and_emails_an_invitation(
     assert invitation.first_name == "Léa" and invitation.role == "adherent"
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["lea.durand@exemple.fr"]
     assert invitation.token in mailoutbox[0].body
+    logged = member.emails_sent.get()  # the invitation is in the member's email log
+    assert (logged.kind, logged.subject, logged.sent_by) == (
+        "invitation",
+        mailoutbox[0].subject,
+        coordinator,
+    )
     # Once the invitee chooses a password, the new account is the member's account.
     account = accept_invitation(invitation, "un-mot-de-passe-solide-2026")
     member.refresh_from_db()
