@@ -1,5 +1,6 @@
 """Writes of the member base: create and edit members with their practice sites, departure
-and reactivation, merge of duplicates, anonymisation of a departed member.
+and reactivation (merging: members.services.merging; anonymisation:
+members.services.anonymisation).
 
 Every write runs in one transaction; django-auditlog records each change (the acting user
 comes from the request). Refusals are ``ValidationError``s in French, keyed by field when
@@ -12,20 +13,15 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpts.models import Commune, User
 from members.models import (
     Member,
-    MemberEmail,
-    MembershipRequest,
-    Payment,
     PracticeSite,
 )
 from members.models.members import MemberStatus
@@ -66,7 +62,7 @@ SITE_FIELDS = (
     "structure_name",
     "is_primary",
 )
-_NULLABLE = frozenset({"profession", "representative", "commune", "college", "joined_on"})
+NULLABLE_FIELDS = frozenset({"profession", "representative", "commune", "college", "joined_on"})
 _RPPS_RE = re.compile(r"^[0-9]{11}$")
 _SIRET_RE = re.compile(r"^[0-9]{14}$")
 
@@ -165,15 +161,15 @@ def _apply(member: Member, data: Mapping[str, Any]) -> None:
     for name in MEMBER_FIELDS:
         if name in data:
             value = data[name]
-            setattr(member, name, "" if value is None and name not in _NULLABLE else value)
+            setattr(member, name, "" if value is None and name not in NULLABLE_FIELDS else value)
     member.email = (member.email or "").strip()
     # Keep only what belongs to the member's kind (the database refuses the rest).
     irrelevant = ORGANISATION_FIELDS if member.kind == MemberKind.PERSON else PERSON_FIELDS
     for name in irrelevant:
-        setattr(member, name, None if name in _NULLABLE else "")
+        setattr(member, name, None if name in NULLABLE_FIELDS else "")
 
 
-def _save(member: Member) -> None:
+def save_checked_member(member: Member) -> None:
     _check_member(member)
     try:
         with transaction.atomic():
@@ -253,7 +249,7 @@ def create_member(
     _apply(member, data)
     if member.college is None:
         member.college = proposed_college(member.kind, member.profession)
-    _save(member)
+    save_checked_member(member)
     _save_sites(member, sites)
     return member
 
@@ -270,7 +266,7 @@ def update_member(
     if member.anonymised_at is not None:
         raise ValidationError(_("Un membre anonymisé ne peut plus être modifié."))
     _apply(member, data)
-    _save(member)
+    save_checked_member(member)
     if sites is not None:
         _save_sites(member, sites)
     return member
@@ -333,246 +329,3 @@ def reactivate_member(member: Member, by: User | None = None) -> Member:
 # --- Merge ----------------------------------------------------------------------------------
 
 # Fields of ``keep`` filled from ``remove`` when ``keep`` has none.
-MERGE_FILL_FIELDS = (
-    "civility",
-    "first_name",
-    "profession",
-    "rpps",
-    "adeli",
-    "practice_mode",
-    "finess",
-    "siret",
-    "representative",
-    "email",
-    "phone",
-    "address",
-    "postal_code",
-    "commune",
-    "college",
-)
-_UNIQUE_FIELDS = ("email", "rpps", "siret")
-_ADDRESS_FIELDS = ("address", "postal_code", "commune")
-
-
-def merge_refusal(keep: Member, remove: Member) -> str | None:
-    """Why these two members cannot be merged (French), or None."""
-    if keep.pk == remove.pk:
-        return _("Un membre ne peut pas être fusionné avec lui-même.")
-    if keep.kind != remove.kind:
-        return _("Une personne et une structure ne peuvent pas être fusionnées.")
-    if keep.anonymised_at is not None or remove.anonymised_at is not None:
-        return _("Un membre anonymisé ne peut pas être fusionné.")
-    if keep.merged_into_id is not None or remove.merged_into_id is not None:
-        return _("Un des deux membres a déjà été fusionné avec un autre.")
-    return None
-
-
-@transaction.atomic
-def merge_members(keep: Member, remove: Member, by: User | None = None) -> Member:
-    """Merge ``remove`` into ``keep``: adhesions (with their payments), practice sites,
-    emails sent, join requests and the account move to ``keep``; ``remove`` stays as a
-    departed member pointing to ``keep``, so its history is kept."""
-    members = {
-        m.pk: m for m in Member.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])
-    }
-    keep, remove = members[keep.pk], members[remove.pk]
-    refusal = merge_refusal(keep, remove)
-    if refusal:
-        raise ValidationError(refusal)
-    has_payments = Exists(Payment.objects.filter(adhesion=OuterRef("pk")))
-    kept: dict[int, Any] = {a.year: a for a in keep.adhesions.annotate(has_payments=has_payments)}
-    for adhesion in remove.adhesions.annotate(has_payments=has_payments).order_by("year"):
-        twin = kept.get(adhesion.year)
-        if twin is None:
-            adhesion.member = keep
-            adhesion.save(update_fields=["member", "updated_at"])
-        elif twin.has_payments and adhesion.has_payments:
-            raise ValidationError(
-                _(
-                    "Les deux membres ont des paiements pour l'adhésion %(year)s : "
-                    "remboursez ou déplacez l'un d'eux avant de fusionner."
-                )
-                % {"year": adhesion.year}
-            )
-        elif adhesion.has_payments:
-            twin.delete()
-            adhesion.member = keep
-            adhesion.save(update_fields=["member", "updated_at"])
-        else:
-            adhesion.delete()
-    keep_has_primary = keep.sites.filter(is_primary=True).exists()
-    for site in remove.sites.order_by("-is_primary", "pk"):
-        site.member = keep
-        if site.is_primary and keep_has_primary:
-            site.is_primary = False
-        keep_has_primary = keep_has_primary or site.is_primary
-        site.save(update_fields=["member", "is_primary", "updated_at"])
-    MemberEmail.objects.filter(member=remove).update(member=keep)
-    for request in MembershipRequest.objects.filter(member=remove):
-        request.member = keep
-        request.save(update_fields=["member", "updated_at"])
-    for organisation in Member.objects.filter(representative=remove).exclude(pk=keep.pk):
-        organisation.representative = keep if keep.is_person else None
-        organisation.save(update_fields=["representative", "updated_at"])
-    for earlier in Member.objects.filter(merged_into=remove):
-        earlier.merged_into = keep
-        earlier.save(update_fields=["merged_into", "updated_at"])
-
-    # What ``keep`` lacks is taken from ``remove``; unique identifiers leave ``remove`` first.
-    filled = [
-        name
-        for name in MERGE_FILL_FIELDS
-        if not getattr(keep, name)
-        and getattr(remove, name)
-        and not (name == "representative" and remove.representative_id == keep.pk)
-    ]
-    # The postal address is taken as a whole, or not at all.
-    if any(getattr(keep, name) for name in _ADDRESS_FIELDS):
-        filled = [name for name in filled if name not in _ADDRESS_FIELDS]
-    moved_user = remove.user if keep.user_id is None and remove.user_id is not None else None
-    today = timezone.localdate()
-    remove_fields = ["status", "departed_on", "departure_reason", "merged_into", "updated_at"]
-    for name in _UNIQUE_FIELDS:
-        if name in filled:
-            remove_fields.append(name)
-    values = {name: getattr(remove, name) for name in filled}
-    for name in _UNIQUE_FIELDS:
-        if name in filled:
-            setattr(remove, name, "")
-    if moved_user is not None:
-        remove.user = None
-        remove_fields.append("user")
-    if remove.status != MemberStatus.DEPARTED:
-        remove.departed_on = today
-    remove.status = MemberStatus.DEPARTED
-    remove.departure_reason = (
-        _("Fusionné avec %(name)s (n° %(pk)s)")
-        % {
-            "name": keep.display_name,
-            "pk": keep.pk,
-        }
-    )[:255]
-    remove.merged_into = keep
-    remove.save(update_fields=remove_fields)
-
-    for name, value in values.items():
-        setattr(keep, name, value)
-    if remove.joined_on and (keep.joined_on is None or remove.joined_on < keep.joined_on):
-        keep.joined_on = remove.joined_on
-    if moved_user is not None:
-        keep.user = moved_user
-    if keep.college is not None and not keep.college.admits(keep.kind, keep.profession):
-        keep.college = proposed_college(keep.kind, keep.profession)
-    _save(keep)
-    return keep
-
-
-# --- Anonymisation --------------------------------------------------------------------------
-
-ANONYMISED_FIELDS = (
-    "civility",
-    "last_name",
-    "first_name",
-    "organisation_name",
-    "rpps",
-    "adeli",
-    "finess",
-    "siret",
-    "representative",
-    "email",
-    "phone",
-    "address",
-    "postal_code",
-    "commune",
-    "notes",
-    "departure_reason",
-    "user",
-)
-_REQUEST_IDENTITY_FIELDS = (
-    "last_name",
-    "first_name",
-    "rpps",
-    "adeli",
-    "organisation_name",
-    "finess",
-    "siret",
-    "email",
-    "phone",
-    "message",
-)
-_SITE_IDENTITY_FIELDS = ("address", "postal_code", "structure_name")
-_REDACTED = "***"
-
-
-def anonymised_name(member: Member) -> str:
-    return _("Membre anonymisé n° %(pk)s") % {"pk": member.pk}
-
-
-def _redact_history(
-    model: type[Any], pks: Iterable[int], fields: Iterable[str], label: str
-) -> None:
-    """Blank the identity values recorded in the audit trail of the ``model`` rows ``pks``
-    (who changed what and when is kept; the former values are not)."""
-    names = set(fields)
-    object_pks = [str(pk) for pk in pks]
-    if not object_pks:
-        return
-    content_type = ContentType.objects.get_for_model(model)
-    for entry in LogEntry.objects.filter(content_type=content_type, object_pk__in=object_pks):
-        changes = entry.changes_dict
-        for name in names & set(changes):
-            # Foreign keys lose their value (the display resolves them); text is masked.
-            masked = None if name in _NULLABLE or name == "user" else _REDACTED
-            changes[name] = [masked if v not in (None, "", "None") else v for v in changes[name]]
-        entry.changes = changes
-        entry.changes_text = ""
-        entry.serialized_data = None
-        entry.object_repr = label
-        entry.save(update_fields=["changes", "changes_text", "serialized_data", "object_repr"])
-
-
-@transaction.atomic
-def anonymise_member(member: Member, by: User | None = None) -> Member:
-    """Remove the identity of a departed member. Kind, profession, collège and dates stay
-    for the counts; adhesions and payments are kept (financial records)."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    if member.status != MemberStatus.DEPARTED:
-        raise ValidationError(
-            _("Seul un membre parti peut être anonymisé : enregistrez d'abord son départ.")
-        )
-    if member.anonymised_at is not None:
-        raise ValidationError(_("Ce membre est déjà anonymisé."))
-    label = anonymised_name(member)
-    sites = list(member.sites.all())
-    site_ids = [site.pk for site in sites]
-    requests = list(MembershipRequest.objects.filter(member=member))
-    user = member.user
-    for site in sites:
-        site.delete()
-    for request in requests:
-        for name in _REQUEST_IDENTITY_FIELDS:
-            setattr(request, name, "")
-        request.last_name = label
-        request.save()
-    for organisation in Member.objects.filter(representative=member):
-        organisation.representative = None
-        organisation.save(update_fields=["representative", "updated_at"])
-    for name in ANONYMISED_FIELDS:
-        setattr(member, name, None if name in {"representative", "commune", "user"} else "")
-    if member.kind == MemberKind.ORGANISATION:
-        member.organisation_name = label
-    else:
-        member.last_name = label
-    member.directory_listed = False
-    member.directory_show_email = False
-    member.directory_show_phone = False
-    member.directory_show_address = False
-    member.anonymised_at = timezone.now()
-    member.save()
-    if user is not None:
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-    _redact_history(Member, [member.pk], ANONYMISED_FIELDS, label)
-    _redact_history(PracticeSite, site_ids, _SITE_IDENTITY_FIELDS, label)
-    _redact_history(MembershipRequest, [r.pk for r in requests], _REQUEST_IDENTITY_FIELDS, label)
-    return member

@@ -26,15 +26,14 @@ from members.forms.members import (
 from members.models import Member
 from members.selectors.duplicates import duplicate_groups
 from members.selectors.member_page import get_member, member_adhesions, member_page
+from members.services.anonymisation import anonymise_member
 from members.services.members import (
-    anonymise_member,
     create_member,
     depart_member,
-    merge_members,
-    merge_refusal,
     reactivate_member,
     update_member,
 )
+from members.services.merging import merge_members, merge_refusal
 
 
 def _actor(request: HttpRequest) -> User:

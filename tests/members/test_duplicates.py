@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from members.models import Member, Profession
 from members.models.reference import MemberKind
 from members.selectors.duplicates import duplicate_groups, possible_duplicates
-from members.services.members import merge_members
+from members.services.merging import merge_members
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,14 +24,14 @@ from members.models.adhesions import PaymentMethod
 from members.models.members import MemberStatus, PracticeMode, StructureKind
 from members.models.reference import MemberKind
 from members.services.adhesions import ensure_adhesion, record_payment
+from members.services.anonymisation import anonymise_member
 from members.services.members import (
-    anonymise_member,
     create_member,
     depart_member,
-    merge_members,
     reactivate_member,
     update_member,
 )
+from members.services.merging import merge_members
 from tests.factories import CollegeFactory, MemberFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
