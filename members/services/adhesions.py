@@ -41,6 +41,26 @@ def ensure_adhesion(
     )
 
 
+def _create_payment(
+    adhesion: Adhesion,
+    kind: str,
+    amount: Decimal,
+    method: str,
+    paid_on: datetime.date,
+    reference: str,
+    recorded_by: User | None,
+) -> Payment:
+    return Payment.objects.create(
+        adhesion=adhesion,
+        kind=kind,
+        amount=amount,
+        method=method,
+        paid_on=paid_on,
+        reference=reference,
+        recorded_by=recorded_by,
+    )
+
+
 @transaction.atomic
 def record_payment(
     adhesion: Adhesion,
@@ -56,14 +76,8 @@ def record_payment(
         amount = Decimal("0.00")
     elif amount <= 0:
         raise ValidationError({"amount": _("Le montant d'un paiement doit être positif.")})
-    return Payment.objects.create(
-        adhesion=adhesion,
-        kind=PaymentKind.PAYMENT,
-        amount=amount,
-        method=method,
-        paid_on=paid_on,
-        reference=reference,
-        recorded_by=recorded_by,
+    return _create_payment(
+        adhesion, PaymentKind.PAYMENT, amount, method, paid_on, reference, recorded_by
     )
 
 
@@ -90,14 +104,8 @@ def record_refund(
                 % {"amount": amount, "paid": paid}
             }
         )
-    return Payment.objects.create(
-        adhesion=adhesion,
-        kind=PaymentKind.REFUND,
-        amount=amount,
-        method=method,
-        paid_on=paid_on,
-        reference=reference,
-        recorded_by=recorded_by,
+    return _create_payment(
+        adhesion, PaymentKind.REFUND, amount, method, paid_on, reference, recorded_by
     )
 
 
