@@ -31,6 +31,7 @@ from members.models.members import (
     StructureKind,
 )
 from members.models.reference import MemberKind, ProfessionCategory
+from members.selectors.fees import pick_fee_rule
 
 if TYPE_CHECKING:
     from cpts.services.demo import DemoContext
@@ -699,7 +700,8 @@ def _seed_adhesions(specs: list[MemberSpec], ids: dict[str, int]) -> tuple[int, 
         for year, started, paid in plan:
             if (member_id, year) in held:
                 continue
-            fee = rules.get((college_id, ""), rules.get((None, spec.member.kind), PERSON_FEE))
+            fee = pick_fee_rule(rules, college_id, spec.member.kind)
+            fee = PERSON_FEE if fee is None else fee
             adhesion = Adhesion(member_id=member_id, year=year, fee_due=fee, started_on=started)
             planned.append((adhesion, paid))
     Adhesion.objects.bulk_create([adhesion for adhesion, _paid in planned])

@@ -4,8 +4,9 @@ they are "à jour de cotisation" on a date — always computed, never stored."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
     BooleanField,
@@ -26,8 +27,20 @@ from django.db.models.functions import Coalesce
 from members.models import Adhesion, FeeRule, Member, Payment
 from members.models.adhesions import PaymentKind
 
+T = TypeVar("T")
 ZERO = Decimal("0.00")
 _MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=10, decimal_places=2)
+
+
+def pick_fee_rule(
+    rules: Mapping[tuple[int | None, str], T], college_id: int | None, kind: str
+) -> T | None:
+    """The most specific entry of a year's rules keyed by (collège id, member kind):
+    the collège's, then the member kind's, then the default (neither)."""
+    candidates: list[tuple[int | None, str]] = [(None, kind), (None, "")]
+    if college_id:
+        candidates.insert(0, (college_id, ""))
+    return next((rules[key] for key in candidates if key in rules), None)
 
 
 def fee_rule_for(member: Member, year: int) -> FeeRule | None:
@@ -35,10 +48,7 @@ def fee_rule_for(member: Member, year: int) -> FeeRule | None:
     rules = {
         (rule.college_id, rule.member_kind): rule for rule in FeeRule.objects.filter(year=year)
     }
-    candidates: list[tuple[int | None, str]] = [(None, member.kind), (None, "")]
-    if member.college_id:
-        candidates.insert(0, (member.college_id, ""))
-    return next((rules[key] for key in candidates if key in rules), None)
+    return pick_fee_rule(rules, member.college_id, member.kind)
 
 
 def fee_for(member: Member, year: int) -> Decimal | None:
