@@ -149,21 +149,28 @@ def check(request: HttpRequest, permission: str) -> None:
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
-def permission_required(permission: str) -> Callable[[V], V]:
-    """View decorator: anonymous users go to the login page, others without the permission
-    get a 403. The permission name is stored on the view for the access-matrix test."""
-    if permission not in PERMISSIONS:
-        raise ImproperlyConfigured(f"Unknown Maillage permission: {permission!r}")
+def permission_required(*permissions: str) -> Callable[[V], V]:
+    """View decorator: anonymous users go to the login page, others holding none of the
+    ``permissions`` get a 403. Several names mean *any of them* (e.g. the meetings pages:
+    ``"governance.view"`` for the board, ``"groups.lead"`` for a référent, who then only
+    reaches their own group's meetings, checked by the view). The names are stored on the
+    view, joined by " | ", for the access-matrix test."""
+    if not permissions:
+        raise ImproperlyConfigured("permission_required needs at least one permission")
+    for permission in permissions:
+        if permission not in PERMISSIONS:
+            raise ImproperlyConfigured(f"Unknown Maillage permission: {permission!r}")
 
     def decorator(view: V) -> V:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            check(request, permission)
+            if not any(user_can(request.user, p) for p in permissions):
+                raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.maillage_permission = permission  # type: ignore[attr-defined]
+        wrapper.maillage_permission = " | ".join(permissions)  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator

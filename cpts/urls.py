@@ -22,6 +22,7 @@ urlpatterns = [
     path("association/", include("cpts.views.association")),
     path("documents/", include("cpts.views.documents")),
     path("", include("members.urls")),
+    path("", include("governance.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -28,6 +28,15 @@ from typing import Any
 from cpts.models import Association, Commune, GeneratedDocument, Invitation, User
 from cpts.permissions import ROLE_PERMISSIONS
 from cpts.roles import Role
+from governance.models import (
+    Body,
+    Convocation,
+    Election,
+    Mandate,
+    Meeting,
+    Minutes,
+    Resolution,
+)
 from members.models import Adhesion, College, FeeRule, Member, MembershipRequest, Payment
 
 OK = "ok"
@@ -75,6 +84,20 @@ class MatrixObjects:
     adhesion: Adhesion  # of ``member``
     payment: Payment  # of ``adhesion``
     membership_request: MembershipRequest  # pending
+    # Governance
+    ag: Body
+    ca: Body
+    group: Body  # open working group led by the ``referent`` persona
+    other_group: Body  # a group the referent does not lead
+    mandate: Mandate  # ``member`` sits in the CA
+    ag_meeting: Meeting  # convened, in a month
+    ca_meeting: Meeting  # held last week, with a resolution and draft minutes
+    group_meeting: Meeting  # of ``group``, planned
+    other_group_meeting: Meeting  # of ``other_group``, planned
+    convocation: Convocation  # ``own_member`` convened to ``ag_meeting``
+    resolution: Resolution  # of ``ca_meeting``
+    election: Election  # CA seats of ``college`` at ``ag_meeting``
+    minutes: Minutes  # of ``ca_meeting``, draft
 
 
 KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]
@@ -102,13 +125,15 @@ def same(outcome: str) -> Expectation:
 
 def requires(permission: str, granted: str = OK) -> Expectation:
     """Outcomes of a view behind ``permission_required(permission)``, from the registry:
-    anonymous → login, personas granted ``permission`` → ``granted``, the others → 403."""
+    anonymous → login, personas granted ``permission`` → ``granted``, the others → 403.
+    ``"a | b"`` (a view accepting any of several permissions) grants either holder."""
+    names = {name.strip() for name in permission.split("|")}
     return MappingProxyType(
         {
             persona: LOGIN
             if persona == "anonymous"
             else granted
-            if permission in persona_permissions(persona)
+            if names & persona_permissions(persona)
             else "403"
             for persona in PERSONAS
         }

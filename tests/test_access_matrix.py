@@ -28,7 +28,21 @@ from PIL import Image
 from cpts.models import Commune, GeneratedDocument, Invitation, User
 from cpts.permissions import roles_of
 from cpts.services.accounts import create_account
-from members.models import FeeRule, MembershipRequest
+from governance.models import (
+    AgKind,
+    Body,
+    BodyKind,
+    Convocation,
+    Election,
+    MajorityRule,
+    Mandate,
+    MandateRole,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    Resolution,
+)
+from members.models import College, FeeRule, Member, MembershipRequest
 from members.models.adhesions import PaymentMethod
 from members.services.adhesions import ensure_adhesion, record_payment
 from tests import access_matrix as am
@@ -141,7 +155,7 @@ def test_declared_permissions_match_the_views():
 
 
 @pytest.fixture
-def matrix_objects(association, settings, tmp_path, adherent) -> am.MatrixObjects:
+def matrix_objects(association, settings, tmp_path, adherent, referent) -> am.MatrixObjects:
     settings.MEDIA_ROOT = tmp_path
     user = create_account(
         "compte.cible@exemple.fr", PASSWORD, first_name="Cible", email_verified=False
@@ -189,6 +203,7 @@ def matrix_objects(association, settings, tmp_path, adherent) -> am.MatrixObject
     membership_request = MembershipRequest.objects.create(
         last_name="Durand", first_name="Léa", email="lea.durand@exemple.fr"
     )
+    governance = _governance_objects(member, own_member, college, referent)
     return am.MatrixObjects(
         association=association,
         commune=commune,
@@ -209,7 +224,85 @@ def matrix_objects(association, settings, tmp_path, adherent) -> am.MatrixObject
         adhesion=adhesion,
         payment=payment,
         membership_request=membership_request,
+        **governance,
     )
+
+
+def _governance_objects(
+    member: Member, own_member: Member, college: College, referent: User
+) -> dict[str, Any]:
+    now = timezone.now()
+    ag = Body.objects.get_or_create(kind=BodyKind.AG, defaults={"name": "Assemblée générale"})[0]
+    ca = Body.objects.get_or_create(
+        kind=BodyKind.CA, defaults={"name": "Conseil d'administration"}
+    )[0]
+    group = Mandate.objects.get(member__user=referent, role=MandateRole.REFERENT).body
+    group.open_to_join = True
+    group.save()
+    other_group = Body.objects.create(kind=BodyKind.GROUP, name="Prévention des cancers")
+    mandate = Mandate.objects.create(
+        member=member,
+        body=ca,
+        role=MandateRole.ADMINISTRATEUR,
+        college=college,
+        start_date=date(2025, 6, 1),
+    )
+    ag_meeting = Meeting.objects.create(
+        body=ag,
+        title="Assemblée générale ordinaire",
+        starts_at=now + timedelta(days=30),
+        status=MeetingStatus.CONVENED,
+        ag_kind=AgKind.ORDINARY,
+        convened_at=now,
+    )
+    ca_meeting = Meeting.objects.create(
+        body=ca,
+        title="Conseil d'administration",
+        starts_at=now - timedelta(days=7),
+        status=MeetingStatus.HELD,
+        held_at=now - timedelta(days=7),
+    )
+    group_meeting = Meeting.objects.create(
+        body=group, title="Réunion du groupe", starts_at=now + timedelta(days=10)
+    )
+    other_group_meeting = Meeting.objects.create(
+        body=other_group, title="Réunion prévention", starts_at=now + timedelta(days=12)
+    )
+    convocation = Convocation.objects.create(
+        meeting=ag_meeting, member=own_member, can_vote=True, sent_at=now
+    )
+    Convocation.objects.create(meeting=ag_meeting, member=member, can_vote=True, sent_at=now)
+    resolution = Resolution.objects.create(
+        meeting=ca_meeting,
+        position=1,
+        title="Budget",
+        text="Le conseil adopte le budget prévisionnel.",
+        majority=MajorityRule.SIMPLE,
+    )
+    election = Election.objects.create(
+        meeting=ag_meeting,
+        body=ca,
+        college=college,
+        seats=2,
+        mandate_start=date(2026, 7, 1),
+        mandate_end=date(2029, 6, 30),
+    )
+    minutes = Minutes.objects.create(meeting=ca_meeting, text="Procès-verbal du conseil.")
+    return {
+        "ag": ag,
+        "ca": ca,
+        "group": group,
+        "other_group": other_group,
+        "mandate": mandate,
+        "ag_meeting": ag_meeting,
+        "ca_meeting": ca_meeting,
+        "group_meeting": group_meeting,
+        "other_group_meeting": other_group_meeting,
+        "convocation": convocation,
+        "resolution": resolution,
+        "election": election,
+        "minutes": minutes,
+    }
 
 
 def _build_url(key: str, entry: am.Entry, objects: am.MatrixObjects) -> str:
