@@ -8,6 +8,7 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from cpts.permissions import register_role_provider
+        from governance import audit  # noqa: F401
         from governance.roles import mandate_roles
 
         register_role_provider(mandate_roles)
