@@ -307,7 +307,9 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "user_list#search": protected("accounts.manage", query="q=cible&page=abc"),
         "user_list#htmx": protected("accounts.manage", query="q=cible", htmx=True),
         "user_roles": protected("accounts.manage", kwargs=_pk("user")),
-        "user_roles#post": protected("accounts.manage", method="POST", kwargs=_pk("user")),
+        "user_roles#post": protected(
+            "accounts.manage", method="POST", granted="405", kwargs=_pk("user")
+        ),
         "user_roles#missing": protected("accounts.manage", granted="404", kwargs=_missing_pk),
         "user_toggle_active": protected("accounts.manage", method="POST", kwargs=_pk("user")),
         "user_toggle_active#get": protected("accounts.manage", granted="405", kwargs=_pk("user")),
@@ -495,6 +497,202 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
             "members.manage", method="POST", data={"ids": ["1", "2", "x"]}
         ),
         "member_send_reminders#get": protected("members.manage", granted="405"),
+        # --- Resolutions, elections, minutes, decision register (governance/views/resolutions.py,
+        # elections.py, minutes.py, decisions.py) ---
+        # The référent leads groups only: the CA and AG objects are 404 for them.
+        "meeting_resolutions": protected(
+            "governance.view | groups.lead", kwargs=_pk("ca_meeting"), referent="404"
+        ),
+        "meeting_resolutions#group": protected(
+            "governance.view | groups.lead", kwargs=_pk("group_meeting")
+        ),
+        "meeting_resolutions#other-group": protected(
+            "governance.view | groups.lead", kwargs=_pk("other_group_meeting"), referent="404"
+        ),
+        "meeting_resolutions#missing": protected(
+            "governance.view | groups.lead", granted="404", kwargs=_missing_pk
+        ),
+        "resolution_create": protected(
+            "governance.manage | groups.lead", kwargs=_pk("ca_meeting"), referent="404"
+        ),
+        "resolution_create#post": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("ca_meeting"),
+            data={
+                "title": "Cotisation",
+                "text": "La cotisation reste à 20 €.",
+                "majority": "simple",
+            },
+            referent="404",
+        ),
+        "resolution_create#group": protected(
+            "governance.manage | groups.lead", kwargs=_pk("group_meeting")
+        ),
+        "resolution_create#other-group": protected(
+            "governance.manage | groups.lead", kwargs=_pk("other_group_meeting"), referent="404"
+        ),
+        "resolution_edit": protected(
+            "governance.manage | groups.lead", kwargs=_pk("resolution"), referent="404"
+        ),
+        "resolution_edit#invalid": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("resolution"),
+            data={"title": "", "majority": "x"},
+            referent="404",
+        ),
+        "resolution_edit#missing": protected(
+            "governance.manage | groups.lead", granted="404", kwargs=_missing_pk
+        ),
+        "resolution_delete": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("resolution"),
+            referent="404",
+        ),
+        "resolution_delete#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("resolution")
+        ),
+        "resolution_move": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("resolution"),
+            data={"direction": "down"},
+            referent="404",
+        ),
+        "resolution_move#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("resolution")
+        ),
+        # Nobody is marked present at ca_meeting: the quorum refusal comes back (no 500).
+        "resolution_vote": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("resolution"),
+            data={"r{}-votes_for": "1"},
+            referent="404",
+        ),
+        "resolution_vote#htmx": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("resolution"),
+            htmx=True,
+            referent="404",
+        ),
+        "resolution_vote#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("resolution")
+        ),
+        "election_create": protected(
+            "governance.manage | groups.lead", kwargs=_pk("ag_meeting"), referent="404"
+        ),
+        "election_create#post": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("ag_meeting"),
+            data={"college": "x", "seats": "-1", "mandate_start": "31/02/2026"},
+            referent="404",
+        ),
+        "election_create#group": protected(
+            "governance.manage | groups.lead", kwargs=_pk("group_meeting")
+        ),
+        "election_detail": protected(
+            "governance.view | groups.lead", kwargs=_pk("election"), referent="404"
+        ),
+        "election_detail#missing": protected(
+            "governance.view | groups.lead", granted="404", kwargs=_missing_pk
+        ),
+        "candidate_add": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("election"),
+            data={"member": "abc"},
+            referent="404",
+        ),
+        "candidate_add#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("election")
+        ),
+        "candidate_remove": protected(
+            "governance.manage | groups.lead", method="POST", granted="404", kwargs=_missing_pk
+        ),
+        "candidate_remove#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_missing_pk
+        ),
+        "election_votes": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("election"),
+            referent="404",
+        ),
+        "election_votes#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("election")
+        ),
+        "election_close": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("election"),
+            referent="404",
+        ),
+        "election_close#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("election")
+        ),
+        "meeting_minutes": protected(
+            "governance.view | groups.lead", kwargs=_pk("ca_meeting"), referent="404"
+        ),
+        "meeting_minutes#group": protected(
+            "governance.view | groups.lead", kwargs=_pk("group_meeting")
+        ),
+        "meeting_minutes#missing": protected(
+            "governance.view | groups.lead", granted="404", kwargs=_missing_pk
+        ),
+        "minutes_draft": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("ca_meeting"),
+            referent="404",
+        ),
+        "minutes_draft#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("ca_meeting")
+        ),
+        "minutes_edit": protected(
+            "governance.manage | groups.lead", kwargs=_pk("ca_meeting"), referent="404"
+        ),
+        "minutes_edit#post": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("ca_meeting"),
+            data={"text": "## Présences\nTous présents.", "chair_name": "A", "secretary_name": "B"},
+            referent="404",
+        ),
+        # group_meeting has no minutes yet.
+        "minutes_edit#no-minutes": protected(
+            "governance.manage | groups.lead", kwargs=_pk("group_meeting"), granted="404"
+        ),
+        "minutes_approve": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("ca_meeting"),
+            data={"at_meeting": "abc"},
+            referent="404",
+        ),
+        "minutes_approve#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("ca_meeting")
+        ),
+        "minutes_pdf_request": protected(
+            "governance.view", method="POST", kwargs=_pk("ca_meeting")
+        ),
+        "minutes_pdf_request#get": protected(
+            "governance.view", granted="405", kwargs=_pk("ca_meeting")
+        ),
+        # Draft minutes: only those who may view the meeting read them.
+        "minutes_public": protected(
+            "portal.view", kwargs=_pk("minutes"), adherent="404", referent="404"
+        ),
+        "minutes_public#missing": protected("portal.view", granted="404", kwargs=_missing_pk),
+        "minutes_public_pdf": protected("portal.view", granted="404", kwargs=_pk("minutes")),
+        "decision_register": protected("portal.view"),
+        "decision_register#filters": protected(
+            "portal.view", query="q=budget%C3%A9&instance=abc&annee=zz&page=abc"
+        ),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),
