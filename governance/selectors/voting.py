@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from governance.models import (
+    Attendance,
     AttendanceStatus,
     Body,
     BodyKind,
@@ -79,6 +80,9 @@ def quorum_for(meeting: Meeting) -> Quorum | None:
         return None
     statutes = Statutes.objects.get_solo()
     electorate = meeting_electorate(meeting)
+    present_ids = Attendance.objects.filter(
+        meeting=meeting, status=AttendanceStatus.PRESENT
+    ).values("member_id")
     figures = electorate.aggregate(
         total=Count("pk", distinct=True),
         present=Count(
@@ -86,11 +90,13 @@ def quorum_for(meeting: Meeting) -> Quorum | None:
             filter=Q(attendances__meeting=meeting, attendances__status=AttendanceStatus.PRESENT),
             distinct=True,
         ),
+        # A represented member counts only while their proxy holder is marked present.
         represented=Count(
             "attendances",
             filter=Q(
                 attendances__meeting=meeting,
                 attendances__status=AttendanceStatus.REPRESENTED,
+                attendances__represented_by__in=present_ids,
             ),
             distinct=True,
         ),
