@@ -316,7 +316,7 @@ def test_a_voting_member_gives_a_proxy_from_the_portal(client, ag, trio, own, ad
 
 
 def test_the_portal_refuses_a_holder_at_the_limit(client, ag, trio, own, adherent):
-    a, b, c = trio
+    a, b, _c = trio
     statutes = Statutes.objects.get_solo()
     statutes.max_proxies_per_holder = 1
     statutes.save()
