@@ -20,19 +20,33 @@ logger = logging.getLogger(__name__)
 TEMPLATE_DIR = "emails/members"
 
 
+Attachment = tuple[str, bytes, str]  # file name, content, MIME type
+
+
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    """The text and HTML bodies of ``templates/emails/members/<template>.txt|.html``, in French."""
+    """The text and HTML bodies of ``templates/emails/members/<template>.txt|.html``, in French.
+    A ``template`` containing a slash is a path from the templates folder (e.g.
+    ``emails/governance/convocation``), for the other apps' emails to members."""
+    base = template if "/" in template else f"{TEMPLATE_DIR}/{template}"
     with translation.override(settings.LANGUAGE_CODE):
-        text = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", context)
-        html = render_to_string(f"{TEMPLATE_DIR}/{template}.html", context)
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
     return text, html
 
 
-def send_email(to: str, subject: str, template: str, context: dict[str, Any]) -> None:
+def send_email(
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[Attachment] | None = None,
+) -> None:
     """Send one French email now (text and HTML). Used after commit by the functions below."""
     text, html = render_email(template, context)
     message = EmailMultiAlternatives(subject, text, to=[to])
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     message.send()
 
 
@@ -44,12 +58,13 @@ def send_member_email(
     template: str,
     context: dict[str, Any] | None = None,
     sent_by: User | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> MemberEmail | None:
     """Log an email on the member and send it after the transaction commits.
 
     ``kind`` names what the email is (e.g. ``relance_cotisation_1_2026``): the renewal campaign
     looks it up so the same reminder never leaves twice. Returns None, and sends nothing, when
-    the member has no email address."""
+    the member has no email address. ``attachments`` are (file name, content, MIME type)."""
     if not member.email:
         return None
     full_context = {
@@ -64,7 +79,7 @@ def send_member_email(
     address = member.email
 
     def deliver() -> None:
-        send_email(address, subject, template, full_context)
+        send_email(address, subject, template, full_context, attachments)
         logger.info("Email %s (%s) sent to member %s", logged.pk, kind, member.pk)
 
     # robust: a mail server failure is logged and never undoes what was recorded.
