@@ -29,6 +29,8 @@ from cpts.models import Association, Commune, GeneratedDocument, Invitation, Use
 from cpts.permissions import ROLE_PERMISSIONS
 from cpts.roles import Role
 from governance.models import (
+    AgendaDocument,
+    AgendaItem,
     Body,
     Convocation,
     Election,
@@ -98,6 +100,8 @@ class MatrixObjects:
     resolution: Resolution  # of ``ca_meeting``
     election: Election  # CA seats of ``college`` at ``ag_meeting``
     minutes: Minutes  # of ``ca_meeting``, draft
+    agenda_item: AgendaItem  # of ``group_meeting``
+    agenda_document: AgendaDocument  # of ``agenda_item``, with its file
 
 
 KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]
@@ -693,6 +697,72 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "decision_register#filters": protected(
             "portal.view", query="q=budget%C3%A9&instance=abc&annee=zz&page=abc"
         ),
+        # --- Bodies, mandates, statutes (governance/views/bodies.py) ---
+        "body_list": protected("governance.view"),
+        "body_list#archives": protected("governance.view", query="archives=1&page=abc"),
+        "body_create": protected("governance.manage"),
+        "body_create#invalid": protected("governance.manage", method="POST"),
+        "body_edit": protected("governance.manage", kwargs=_pk("group")),
+        "body_edit#core": protected("governance.manage", kwargs=_pk("ca")),
+        "body_edit#missing": protected("governance.manage", granted="404", kwargs=_missing_pk),
+        # A référent reads the page of the group they lead, and no other body (404).
+        "body_detail": protected(
+            "governance.view | groups.lead", kwargs=_pk("ca"), referent="404"
+        ),
+        "body_detail#own-group": protected("governance.view | groups.lead", kwargs=_pk("group")),
+        "body_detail#other-group": protected(
+            "governance.view | groups.lead", kwargs=_pk("other_group"), referent="404"
+        ),
+        "body_detail#ag": protected(
+            "governance.view | groups.lead", kwargs=_pk("ag"), referent="404"
+        ),
+        "body_detail#missing": protected(
+            "governance.view | groups.lead", granted="404", kwargs=_missing_pk
+        ),
+        "body_archive": protected("governance.manage", method="POST", kwargs=_pk("other_group")),
+        "body_archive#core": protected("governance.manage", method="POST", kwargs=_pk("ca")),
+        "body_archive#get": protected("governance.manage", granted="405", kwargs=_pk("group")),
+        "mandate_create": protected("governance.manage", kwargs=_pk("ca")),
+        "mandate_create#invalid": protected("governance.manage", method="POST", kwargs=_pk("ca")),
+        "mandate_create#missing": protected("governance.manage", granted="404", kwargs=_missing_pk),
+        "mandate_edit": protected("governance.manage", kwargs=_pk("mandate")),
+        "mandate_edit#conflict": protected(
+            "governance.manage",
+            method="POST",
+            kwargs=_pk("mandate"),
+            data={"member": "999999999", "role": "referent", "start_date": "2026-13-01"},
+        ),
+        "mandate_edit#missing": protected("governance.manage", granted="404", kwargs=_missing_pk),
+        "mandate_end": protected("governance.manage", method="POST", kwargs=_pk("mandate")),
+        "mandate_end#bad-date": protected(
+            "governance.manage", method="POST", kwargs=_pk("mandate"), data={"end_date": "abc"}
+        ),
+        "mandate_end#get": protected("governance.manage", granted="405", kwargs=_pk("mandate")),
+        "mandate_end#missing": protected(
+            "governance.manage", method="POST", granted="404", kwargs=_missing_pk
+        ),
+        "statutes": protected("governance.view"),
+        "statutes#post": protected(
+            "governance.view",
+            method="POST",
+            expect=requires("governance.manage"),
+            data={"ag_quorum_percent": "abc", "sieges-TOTAL_FORMS": "x"},
+        ),
+        # --- Gouvernance page, join / leave (governance/views/governance_page.py) ---
+        # Personas without a member record get a message (redirect), never an error.
+        "governance_page": protected("portal.view"),
+        "group_join": protected("portal.view", method="POST", kwargs=_pk("group")),
+        "group_join#htmx": protected("portal.view", method="POST", kwargs=_pk("group"), htmx=True),
+        "group_join#closed": protected("portal.view", method="POST", kwargs=_pk("other_group")),
+        "group_join#not-a-group": protected(
+            "portal.view", method="POST", granted="404", kwargs=_pk("ca")
+        ),
+        "group_join#get": protected("portal.view", granted="405", kwargs=_pk("group")),
+        "group_leave": protected("portal.view", method="POST", kwargs=_pk("group")),
+        "group_leave#htmx": protected(
+            "portal.view", method="POST", kwargs=_pk("group"), htmx=True
+        ),
+        "group_leave#get": protected("portal.view", granted="405", kwargs=_pk("group")),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),

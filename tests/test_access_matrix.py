@@ -29,6 +29,8 @@ from cpts.models import Commune, GeneratedDocument, Invitation, User
 from cpts.permissions import roles_of
 from cpts.services.accounts import create_account
 from governance.models import (
+    AgendaDocument,
+    AgendaItem,
     AgKind,
     Body,
     BodyKind,
@@ -288,6 +290,10 @@ def _governance_objects(
         mandate_end=date(2029, 6, 30),
     )
     minutes = Minutes.objects.create(meeting=ca_meeting, text="Procès-verbal du conseil.")
+    agenda_item = AgendaItem.objects.create(meeting=group_meeting, position=1, title="Bilan")
+    agenda_document = AgendaDocument.objects.create(
+        item=agenda_item, title="Bilan", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bilan.pdf")
+    )
     return {
         "ag": ag,
         "ca": ca,
@@ -302,6 +308,8 @@ def _governance_objects(
         "resolution": resolution,
         "election": election,
         "minutes": minutes,
+        "agenda_item": agenda_item,
+        "agenda_document": agenda_document,
     }
 
 
