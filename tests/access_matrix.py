@@ -37,6 +37,7 @@ from governance.models import (
     Mandate,
     Meeting,
     Minutes,
+    Proxy,
     Resolution,
 )
 from members.models import Adhesion, College, FeeRule, Member, MembershipRequest, Payment
@@ -100,6 +101,7 @@ class MatrixObjects:
     resolution: Resolution  # of ``ca_meeting``
     election: Election  # CA seats of ``college`` at ``ag_meeting``
     minutes: Minutes  # of ``ca_meeting``, draft
+    proxy: Proxy  # a convened member gives their ``ag_meeting`` vote to ``member``
     agenda_item: AgendaItem  # of ``group_meeting``
     agenda_document: AgendaDocument  # of ``agenda_item``, with its file
 
@@ -233,6 +235,18 @@ _INVITATION = (
 MID_LOGIN = LOGGED_IN
 # MFA pages about an authenticator the persona has not set up: 404.
 MFA_NOT_ENROLLED = override(same("404"), anonymous=LOGIN)
+
+_MEET_READ = "governance.view | groups.lead"
+_MEET_WRITE = "governance.manage | groups.lead"
+_CONVOCATION = (
+    "an invitee answers from the emailed link without an account: the unguessable token is "
+    "the credential (unknown → 404)"
+)
+
+
+def _convocation_token(objects: MatrixObjects) -> dict[str, Any]:
+    return {"token": objects.convocation.token}
+
 
 MATRIX: Mapping[str, Entry] = MappingProxyType(
     {
@@ -706,9 +720,7 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "body_edit#core": protected("governance.manage", kwargs=_pk("ca")),
         "body_edit#missing": protected("governance.manage", granted="404", kwargs=_missing_pk),
         # A référent reads the page of the group they lead, and no other body (404).
-        "body_detail": protected(
-            "governance.view | groups.lead", kwargs=_pk("ca"), referent="404"
-        ),
+        "body_detail": protected("governance.view | groups.lead", kwargs=_pk("ca"), referent="404"),
         "body_detail#own-group": protected("governance.view | groups.lead", kwargs=_pk("group")),
         "body_detail#other-group": protected(
             "governance.view | groups.lead", kwargs=_pk("other_group"), referent="404"
@@ -759,10 +771,247 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         ),
         "group_join#get": protected("portal.view", granted="405", kwargs=_pk("group")),
         "group_leave": protected("portal.view", method="POST", kwargs=_pk("group")),
-        "group_leave#htmx": protected(
-            "portal.view", method="POST", kwargs=_pk("group"), htmx=True
-        ),
+        "group_leave#htmx": protected("portal.view", method="POST", kwargs=_pk("group"), htmx=True),
         "group_leave#get": protected("portal.view", granted="405", kwargs=_pk("group")),
+        # --- Meetings and convocations (governance/views/meetings.py, convocations.py) ---
+        # A référent reaches the meetings of the group they lead only (404 elsewhere).
+        "meeting_list": protected(_MEET_READ),
+        "meeting_list#filters": protected(
+            _MEET_READ, query="instance=x&statut=zz&annee=abc&page=abc"
+        ),
+        "meeting_create": protected(_MEET_WRITE),
+        "meeting_create#instance": protected(_MEET_WRITE, query="instance=abc"),
+        "meeting_create#post": protected(_MEET_WRITE, method="POST"),
+        "meeting_detail": protected(_MEET_READ, kwargs=_pk("ag_meeting"), referent="404"),
+        "meeting_detail#group": protected(_MEET_READ, kwargs=_pk("group_meeting")),
+        "meeting_detail#held": protected(_MEET_READ, kwargs=_pk("ca_meeting"), referent="404"),
+        "meeting_detail#other-group": protected(
+            _MEET_READ, kwargs=_pk("other_group_meeting"), referent="404"
+        ),
+        "meeting_detail#missing": protected(_MEET_READ, granted="404", kwargs=_missing_pk),
+        "meeting_edit": protected(_MEET_WRITE, kwargs=_pk("group_meeting")),
+        "meeting_edit#post": protected(_MEET_WRITE, method="POST", kwargs=_pk("group_meeting")),
+        "meeting_edit#other-group": protected(
+            _MEET_WRITE, kwargs=_pk("other_group_meeting"), referent="404"
+        ),
+        "meeting_mark_held": protected(_MEET_WRITE, method="POST", kwargs=_pk("group_meeting")),
+        "meeting_mark_held#held": protected(
+            _MEET_WRITE, method="POST", kwargs=_pk("ca_meeting"), referent="404"
+        ),
+        "meeting_mark_held#get": protected(
+            _MEET_WRITE, granted="405", kwargs=_pk("group_meeting")
+        ),
+        "meeting_cancel": protected(
+            _MEET_WRITE, method="POST", kwargs=_pk("group_meeting"), data={"reason": "Salle"}
+        ),
+        "meeting_cancel#other-group": protected(
+            _MEET_WRITE,
+            method="POST",
+            kwargs=_pk("other_group_meeting"),
+            data={"reason": "Salle"},
+            referent="404",
+        ),
+        "meeting_cancel#get": protected(_MEET_WRITE, granted="405", kwargs=_pk("group_meeting")),
+        "agenda_item_create": protected(_MEET_WRITE, kwargs=_pk("group_meeting")),
+        "agenda_item_create#post": protected(
+            _MEET_WRITE, method="POST", kwargs=_pk("group_meeting"), data={"title": "Budget"}
+        ),
+        "agenda_item_create#other-group": protected(
+            _MEET_WRITE, kwargs=_pk("other_group_meeting"), referent="404"
+        ),
+        "agenda_item_edit": protected(_MEET_WRITE, kwargs=_pk("agenda_item")),
+        "agenda_item_edit#post": protected(
+            _MEET_WRITE, method="POST", kwargs=_pk("agenda_item"), data={"title": ""}
+        ),
+        "agenda_item_edit#missing": protected(_MEET_WRITE, granted="404", kwargs=_missing_pk),
+        "agenda_item_delete": protected(_MEET_WRITE, method="POST", kwargs=_pk("agenda_item")),
+        "agenda_item_delete#get": protected(_MEET_WRITE, granted="405", kwargs=_pk("agenda_item")),
+        "agenda_item_move": protected(
+            _MEET_WRITE, method="POST", kwargs=_pk("agenda_item"), data={"direction": "up"}
+        ),
+        "agenda_item_move#get": protected(_MEET_WRITE, granted="405", kwargs=_pk("agenda_item")),
+        "agenda_document_add": protected(_MEET_WRITE, method="POST", kwargs=_pk("agenda_item")),
+        "agenda_document_add#get": protected(
+            _MEET_WRITE, granted="405", kwargs=_pk("agenda_item")
+        ),
+        "agenda_document_delete": protected(
+            _MEET_WRITE, method="POST", kwargs=_pk("agenda_document")
+        ),
+        "agenda_document_delete#get": protected(
+            _MEET_WRITE, granted="405", kwargs=_pk("agenda_document")
+        ),
+        # Readable by the back-office readers and by the meeting's invitees; others → 404.
+        "agenda_document_download": protected(
+            "portal.view", kwargs=_pk("agenda_document"), adherent="404"
+        ),
+        "agenda_document_download#missing": protected(
+            "portal.view", granted="404", kwargs=_missing_pk
+        ),
+        "meeting_convene": protected(_MEET_WRITE, method="POST", kwargs=_pk("group_meeting")),
+        "meeting_convene#convened": protected(
+            _MEET_WRITE, method="POST", kwargs=_pk("ag_meeting"), referent="404"
+        ),
+        "meeting_convene#get": protected(_MEET_WRITE, granted="405", kwargs=_pk("group_meeting")),
+        "meeting_resend": protected(
+            _MEET_WRITE, method="POST", kwargs=_pk("ag_meeting"), referent="404"
+        ),
+        "meeting_resend#planned": protected(
+            _MEET_WRITE, method="POST", kwargs=_pk("group_meeting")
+        ),
+        "meeting_resend#get": protected(_MEET_WRITE, granted="405", kwargs=_pk("ag_meeting")),
+        "convocation_answer": public(_CONVOCATION, kwargs=_convocation_token),
+        "convocation_answer#post": public(
+            _CONVOCATION, method="POST", kwargs=_convocation_token, data={"answer": "present"}
+        ),
+        "convocation_answer#unknown": public(
+            _CONVOCATION, same("404"), kwargs=lambda o: {"token": "inconnu"}
+        ),
+        # Personas without a member record get the "contact the coordination" page (200).
+        "portal_meetings": protected("portal.view"),
+        # Only the invitee (``own_member`` of the adherent) reaches their meeting: others → 404.
+        "portal_meeting_ics": protected(
+            "portal.view", granted="404", kwargs=_pk("ag_meeting"), adherent=OK
+        ),
+        "portal_meeting_answer": protected(
+            "portal.view",
+            granted="404",
+            method="POST",
+            kwargs=_pk("ag_meeting"),
+            data={"answer": "absent"},
+            adherent=OK,
+        ),
+        "portal_meeting_answer#get": protected(
+            "portal.view", granted="405", kwargs=_pk("ag_meeting")
+        ),
+        # --- Attendance and proxies (governance/views/attendance.py, governance/views/proxies.py) ---
+        # ag_meeting is convened in a month: proxies are open. A référent only reaches the
+        # meetings of the group they lead (404 elsewhere).
+        "meeting_attendance": protected(
+            "governance.view | groups.lead", kwargs=_pk("ag_meeting"), referent="404"
+        ),
+        "meeting_attendance#group": protected(
+            "governance.view | groups.lead", kwargs=_pk("group_meeting")
+        ),
+        "meeting_attendance#other-group": protected(
+            "governance.view | groups.lead", kwargs=_pk("other_group_meeting"), referent="404"
+        ),
+        "meeting_attendance#missing": protected(
+            "governance.view | groups.lead", granted="404", kwargs=_missing_pk
+        ),
+        "attendance_mark": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=lambda o: {"pk": o.ag_meeting.pk, "member_pk": o.member.pk},
+            data={"status": "present"},
+            referent="404",
+        ),
+        "attendance_mark#htmx": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=lambda o: {"pk": o.ag_meeting.pk, "member_pk": o.member.pk},
+            data={"status": "absent"},
+            htmx=True,
+            referent="404",
+        ),
+        "attendance_mark#bad-status": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=lambda o: {"pk": o.ag_meeting.pk, "member_pk": o.member.pk},
+            data={"status": "x"},
+            htmx=True,
+            referent="404",
+        ),
+        # ``member`` is not expected at the group's meetings.
+        "attendance_mark#not-expected": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            granted="404",
+            kwargs=lambda o: {"pk": o.group_meeting.pk, "member_pk": o.member.pk},
+            data={"status": "present"},
+        ),
+        "attendance_mark#other-group": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            granted="404",
+            kwargs=lambda o: {"pk": o.other_group_meeting.pk, "member_pk": o.member.pk},
+            data={"status": "present"},
+        ),
+        "attendance_mark#get": protected(
+            "governance.manage | groups.lead",
+            granted="405",
+            kwargs=lambda o: {"pk": o.ag_meeting.pk, "member_pk": o.member.pk},
+        ),
+        "meeting_quorum": protected(
+            "governance.view | groups.lead", kwargs=_pk("ag_meeting"), htmx=True, referent="404"
+        ),
+        "meeting_quorum#group": protected(
+            "governance.view | groups.lead", kwargs=_pk("group_meeting"), htmx=True
+        ),
+        "meeting_quorum#held": protected(
+            "governance.view | groups.lead", kwargs=_pk("ca_meeting"), referent="404"
+        ),
+        "attendance_sheet_request": protected(
+            "governance.view | groups.lead",
+            method="POST",
+            kwargs=_pk("ag_meeting"),
+            referent="404",
+        ),
+        "attendance_sheet_request#group": protected(
+            "governance.view | groups.lead", method="POST", kwargs=_pk("group_meeting")
+        ),
+        "attendance_sheet_request#get": protected(
+            "governance.view | groups.lead", granted="405", kwargs=_pk("ag_meeting")
+        ),
+        "meeting_proxy_add": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("ag_meeting"),
+            data={"giver": "abc", "holder": "999999999"},
+            referent="404",
+        ),
+        "meeting_proxy_add#group": protected(
+            "governance.manage | groups.lead", method="POST", kwargs=_pk("group_meeting")
+        ),
+        "meeting_proxy_add#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("ag_meeting")
+        ),
+        "meeting_proxy_delete": protected(
+            "governance.manage | groups.lead", method="POST", kwargs=_pk("proxy"), referent="404"
+        ),
+        "meeting_proxy_delete#missing": protected(
+            "governance.manage | groups.lead", method="POST", granted="404", kwargs=_missing_pk
+        ),
+        "meeting_proxy_delete#get": protected(
+            "governance.manage | groups.lead", granted="405", kwargs=_pk("proxy")
+        ),
+        # Portal: only a member convened to the AG reaches its proxy page (the adherent
+        # persona's member is convened; its 2026 fee is unpaid, so the page explains why it
+        # cannot give a proxy). Everyone else, and any meeting other than an AG: 404.
+        "proxy_give": protected(
+            "portal.view", granted="404", kwargs=_pk("ag_meeting"), adherent=OK
+        ),
+        "proxy_give#post": protected(
+            "portal.view",
+            granted="404",
+            method="POST",
+            kwargs=_pk("ag_meeting"),
+            data={"holder": "abc"},
+            adherent=OK,
+        ),
+        "proxy_give#search": protected(
+            "portal.view",
+            granted="404",
+            kwargs=_pk("ag_meeting"),
+            query="q=a",
+            htmx=True,
+            adherent=OK,
+        ),
+        "proxy_give#not-an-ag": protected("portal.view", granted="404", kwargs=_pk("ca_meeting")),
+        "proxy_give#missing": protected("portal.view", granted="404", kwargs=_missing_pk),
+        "proxy_revoke": protected(
+            "portal.view", granted="404", method="POST", kwargs=_pk("ag_meeting"), adherent=OK
+        ),
+        "proxy_revoke#get": protected("portal.view", granted="405", kwargs=_pk("ag_meeting")),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),

@@ -39,7 +39,9 @@ def _check_body(body: Body) -> None:
     body.name = (body.name or "").strip()
     if not body.name:
         errors["name"] = _("Indiquez le nom de l'instance.")
-    elif Body.objects.filter(name__iexact=body.name).exclude(pk=body.pk).exists():
+    elif body.name.casefold() in {
+        name.casefold() for name in Body.objects.exclude(pk=body.pk).values_list("name", flat=True)
+    }:
         errors["name"] = _("Une instance porte déjà ce nom.")
     if body.kind not in BodyKind.values:
         errors["kind"] = _("Choisissez le type d'instance.")

@@ -1,3 +1,264 @@
-from django.urls import URLPattern
+"""Back-office pages of bodies and mandates, and the statutes settings.
 
-urlpatterns: list[URLPattern] = []
+``governance.view`` reads, ``governance.manage`` writes; a référent·e reads the page of the
+working group they lead (``governance.access.body_for``), and nothing else (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cpts.permissions import permission_required, user_can
+from cpts.selectors.audit import audit_rows, history_for
+from governance.access import body_for
+from governance.forms.bodies import (
+    BodyForm,
+    MandateEndForm,
+    MandateForm,
+    StatutesForm,
+    college_seats_formset,
+)
+from governance.models import Body, Mandate, Statutes
+from governance.selectors.bodies import body_list as select_bodies
+from governance.selectors.bodies import body_mandates, upcoming_meetings
+from governance.services.bodies import archive_group, save_body
+from governance.services.mandates import create_mandate, end_mandate, update_mandate
+from governance.services.statutes import update_statutes
+from members.models import College
+
+
+def add_errors(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, on the fields it names."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _meetings_url(body: Body) -> str | None:
+    try:
+        return f"{reverse('meeting_list')}?instance={body.pk}"
+    except NoReverseMatch:
+        return None
+
+
+# --- Bodies --------------------------------------------------------------------------------
+
+
+@permission_required("governance.view")
+@require_safe
+def body_list(request: HttpRequest) -> HttpResponse:
+    archived = request.GET.get("archives") == "1"
+    return render(
+        request,
+        "governance/bodies/body_list.html",
+        {
+            "bodies": select_bodies(include_archived=archived),
+            "archived": archived,
+            "can_manage": user_can(request.user, "governance.manage"),
+            "nav_section": "governance",
+        },
+    )
+
+
+@permission_required("governance.view", "groups.lead")
+@require_safe
+def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    body = body_for(request.user, pk)
+    mandates = body_mandates(body)
+    can_manage = user_can(request.user, "governance.manage")
+    history = audit_rows(history_for(body, *Mandate.objects.filter(body=body)[:100]))
+    return render(
+        request,
+        "governance/bodies/body_detail.html",
+        {
+            "body": body,
+            "mandates": mandates,
+            "meetings": upcoming_meetings(body),
+            "meetings_url": _meetings_url(body),
+            "can_manage": can_manage,
+            "history": history,
+            "nav_section": "governance",
+        },
+    )
+
+
+def _body_form(request: HttpRequest, body: Body | None) -> HttpResponse:
+    form = BodyForm(request.POST or None, instance=body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_body(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Instance enregistrée : %(body)s.") % {"body": saved})
+            return redirect("body_detail", pk=saved.pk)
+    return render(
+        request,
+        "governance/bodies/body_form.html",
+        {"form": form, "body": body, "nav_section": "governance"},
+    )
+
+
+@permission_required("governance.manage")
+@require_http_methods(["GET", "POST"])
+def body_create(request: HttpRequest) -> HttpResponse:
+    return _body_form(request, None)
+
+
+@permission_required("governance.manage")
+@require_http_methods(["GET", "POST"])
+def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _body_form(request, get_object_or_404(Body, pk=pk))
+
+
+@permission_required("governance.manage")
+@require_POST
+def body_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    body = get_object_or_404(Body, pk=pk)
+    try:
+        archive_group(body, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Le groupe « %(body)s » est archivé ; ses mandats en cours ont pris fin.")
+            % {"body": body},
+        )
+    return redirect("body_detail", pk=body.pk)
+
+
+# --- Mandates ------------------------------------------------------------------------------
+
+
+def _mandate_form(request: HttpRequest, body: Body, mandate: Mandate | None) -> HttpResponse:
+    history = audit_rows(history_for(mandate)) if mandate is not None else []
+    form = MandateForm(request.POST or None, body=body, mandate=mandate)
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = dict(form.cleaned_data)
+        try:
+            if mandate is None:
+                notes = data.pop("notes", "")
+                saved = create_mandate(body=body, by=request.user, **data)
+                if notes:
+                    saved = update_mandate(saved, notes=notes, by=request.user)
+            else:
+                saved = update_mandate(mandate, by=request.user, **data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Mandat enregistré : %(mandate)s.") % {"mandate": saved})
+            return redirect("body_detail", pk=body.pk)
+    return render(
+        request,
+        "governance/bodies/mandate_form.html",
+        {
+            "form": form,
+            "body": body,
+            "mandate": mandate,
+            "history": history,
+            "nav_section": "governance",
+        },
+    )
+
+
+@permission_required("governance.manage")
+@require_http_methods(["GET", "POST"])
+def mandate_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mandate_form(request, get_object_or_404(Body, pk=pk), None)
+
+
+@permission_required("governance.manage")
+@require_http_methods(["GET", "POST"])
+def mandate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = get_object_or_404(Mandate.objects.select_related("body", "member"), pk=pk)
+    return _mandate_form(request, mandate.body, mandate)
+
+
+@permission_required("governance.manage")
+@require_POST
+def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = get_object_or_404(Mandate.objects.select_related("body", "member"), pk=pk)
+    data = request.POST.copy()
+    if not data.get("end_date"):
+        data["end_date"] = timezone.localdate().isoformat()
+    form = MandateEndForm(data)
+    if form.is_valid():
+        try:
+            end_mandate(mandate, form.cleaned_data["end_date"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Le mandat de %(member)s prend fin le %(date)s.")
+                % {
+                    "member": mandate.member,
+                    "date": form.cleaned_data["end_date"].strftime("%d/%m/%Y"),
+                },
+            )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("body_detail", pk=mandate.body_id)
+
+
+# --- Statutes ------------------------------------------------------------------------------
+
+
+@permission_required("governance.view")
+@require_http_methods(["GET", "POST"])
+def statutes(request: HttpRequest) -> HttpResponse:
+    can_manage = user_can(request.user, "governance.manage")
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    instance = Statutes.objects.get_solo()
+    colleges = list(College.objects.order_by("position", "name"))
+    form = StatutesForm(request.POST or None, instance=instance)
+    seats = college_seats_formset(request.POST or None, colleges=colleges)
+    if request.method == "POST" and form.is_valid() and seats.is_valid():
+        changes = {name: form.cleaned_data[name] for name in StatutesForm.Meta.fields}
+        try:
+            update_statutes(changes=changes, seats=seats.seats(), by=request.user)
+        except ValidationError as error:
+            add_errors(form, error)  # seat errors ("ca_seats") go to the top of the form
+        else:
+            messages.success(request, _("Les statuts ont été enregistrés."))
+            return redirect("statutes")
+    history = audit_rows(history_for(instance, *colleges), skip_fields=("position",))
+    return render(
+        request,
+        "governance/bodies/statutes.html",
+        {
+            "form": form,
+            "seats": seats,
+            "can_manage": can_manage,
+            "history": history,
+            "nav_section": "governance",
+        },
+    )
+
+
+urlpatterns = [
+    path("gouvernance/instances/", body_list, name="body_list"),
+    path("gouvernance/instances/nouvelle/", body_create, name="body_create"),
+    path("gouvernance/instances/<int:pk>/", body_detail, name="body_detail"),
+    path("gouvernance/instances/<int:pk>/modifier/", body_edit, name="body_edit"),
+    path("gouvernance/instances/<int:pk>/archiver/", body_archive, name="body_archive"),
+    path("gouvernance/instances/<int:pk>/mandats/nouveau/", mandate_create, name="mandate_create"),
+    path("gouvernance/mandats/<int:pk>/modifier/", mandate_edit, name="mandate_edit"),
+    path("gouvernance/mandats/<int:pk>/terminer/", mandate_end, name="mandate_end"),
+    path("gouvernance/statuts/", statutes, name="statutes"),
+]

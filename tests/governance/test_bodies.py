@@ -1,0 +1,286 @@
+"""Bodies: the core bodies, working groups, joining and leaving, and the back-office pages of
+bodies and mandates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import Body, BodyKind, Mandate, MandateRole, Meeting
+from governance.services.bodies import (
+    archive_group,
+    ensure_core_bodies,
+    join_group,
+    leave_group,
+    save_body,
+)
+from governance.services.mandates import create_mandate
+from members.models.members import MemberStatus
+from tests.factories import CollegeFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bodies(association):
+    return ensure_core_bodies()
+
+
+@pytest.fixture
+def open_group(association):
+    return Body.objects.create(
+        kind=BodyKind.GROUP, name="Parcours diabète", theme="Parcours", open_to_join=True
+    )
+
+
+# --- Services ------------------------------------------------------------------------------
+
+
+def test_core_bodies_are_unique(bodies):
+    assert {b.kind for b in bodies.values()} == {BodyKind.AG, BodyKind.CA, BodyKind.BUREAU}
+    assert ensure_core_bodies()[BodyKind.CA].pk == bodies[BodyKind.CA].pk
+    with pytest.raises(ValidationError) as error:
+        save_body(Body(kind=BodyKind.CA, name="Second conseil"))
+    assert "il n'en existe qu'une" in " ".join(error.value.message_dict["kind"])
+
+
+def test_only_groups_open_to_joining_and_names_unique(bodies, open_group):
+    with pytest.raises(ValidationError) as error:
+        save_body(Body(kind=BodyKind.GROUP, name="parcours DIABÈTE"))
+    assert "déjà ce nom" in " ".join(error.value.message_dict["name"])
+    bureau = bodies[BodyKind.BUREAU]
+    bureau.open_to_join = True
+    with pytest.raises(ValidationError) as error:
+        save_body(bureau)
+    assert "open_to_join" in error.value.message_dict
+
+
+def test_join_then_leave_a_later_day_ends_the_mandate_today(open_group):
+    member = MemberFactory.create()
+    mandate = join_group(member, open_group)
+    assert mandate.role == MandateRole.MEMBRE and mandate.start_date == timezone.localdate()
+    Mandate.objects.filter(pk=mandate.pk).update(start_date=date(2025, 1, 1))
+    leave_group(member, open_group)
+    mandate.refresh_from_db()
+    assert mandate.end_date == timezone.localdate()
+    with pytest.raises(ValidationError, match="ne faites pas partie"):
+        leave_group(member, open_group)
+    # Changing one's mind the same day resumes the membership.
+    again = join_group(member, open_group)
+    assert again.pk == mandate.pk and again.end_date is None
+
+
+def test_leaving_the_day_one_joined_removes_the_mandate(open_group):
+    member = MemberFactory.create()
+    join_group(member, open_group)
+    leave_group(member, open_group)
+    assert not Mandate.objects.filter(body=open_group).exists()
+    with pytest.raises(ValidationError, match="ne faites pas partie"):
+        leave_group(member, open_group)
+
+
+def test_joining_twice_is_refused(open_group):
+    member = MemberFactory.create()
+    join_group(member, open_group)
+    with pytest.raises(ValidationError, match="déjà partie"):
+        join_group(member, open_group)
+
+
+def test_closed_archived_or_inactive_are_refused(association, open_group, bodies):
+    closed = Body.objects.create(kind=BodyKind.GROUP, name="Groupe fermé")
+    member = MemberFactory.create()
+    with pytest.raises(ValidationError, match="pas ouvert à l'inscription libre"):
+        join_group(member, closed)
+    with pytest.raises(ValidationError, match="pas un groupe de travail ouvert"):
+        join_group(member, bodies[BodyKind.CA])
+    with pytest.raises(ValidationError, match="Seul un membre actif"):
+        join_group(MemberFactory.create(status=MemberStatus.CANDIDATE), open_group)
+    with pytest.raises(ValidationError, match="n'est pas relié"):
+        join_group(None, open_group)
+    archive_group(open_group)
+    with pytest.raises(ValidationError, match="pas un groupe de travail ouvert"):
+        join_group(member, open_group)
+
+
+def test_a_referent_cannot_leave_in_one_click(open_group):
+    member = MemberFactory.create()
+    create_mandate(
+        member=member, body=open_group, role=MandateRole.REFERENT, start_date=date(2025, 1, 1)
+    )
+    with pytest.raises(ValidationError, match="référent·e de ce groupe"):
+        leave_group(member, open_group)
+
+
+def test_archiving_a_group_ends_its_mandates(open_group, bodies):
+    member = MemberFactory.create()
+    mandate = create_mandate(
+        member=member, body=open_group, role=MandateRole.MEMBRE, start_date=date(2025, 1, 1)
+    )
+    archive_group(open_group, on=date(2026, 3, 31))
+    mandate.refresh_from_db()
+    open_group.refresh_from_db()
+    assert mandate.end_date == date(2026, 3, 31)
+    assert open_group.archived_on == date(2026, 3, 31) and not open_group.open_to_join
+    with pytest.raises(ValidationError):
+        archive_group(bodies[BodyKind.CA])
+
+
+# --- Back-office pages ---------------------------------------------------------------------
+
+
+def test_body_list_shows_counts_and_next_meeting(client, coordinator, bodies, open_group):
+    for _ in range(3):
+        join_group(MemberFactory.create(), open_group)
+    Meeting.objects.create(
+        body=open_group, title="Réunion", starts_at=timezone.now() + timedelta(days=3)
+    )
+    client.force_login(coordinator)
+    response = client.get(reverse("body_list"))
+    assert response.status_code == 200
+    row = next(b for b in response.context["bodies"] if b.pk == open_group.pk)
+    assert row.current_members == 3 and row.next_meeting_at is not None
+    assert "Parcours diabète" in response.content.decode()
+
+
+def test_body_list_queries_do_not_grow_with_bodies(
+    client, coordinator, bodies, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    Body.objects.create(kind=BodyKind.GROUP, name="Groupe 0")
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("body_list"))
+    for index in range(1, 20):
+        group = Body.objects.create(kind=BodyKind.GROUP, name=f"Groupe {index}")
+        create_mandate(
+            member=MemberFactory.create(),
+            body=group,
+            role=MandateRole.MEMBRE,
+            start_date=date(2025, 1, 1),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("body_list"))
+
+
+def test_body_detail_groups_the_ca_by_college(client, president, bodies):
+    college = CollegeFactory.create(name="Libéraux", code="lib", ca_seats=3)
+    member = MemberFactory.create(last_name="Durand", first_name="Léa")
+    create_mandate(
+        member=member,
+        body=bodies[BodyKind.CA],
+        role=MandateRole.ADMINISTRATEUR,
+        college=college,
+        start_date=date(2025, 1, 1),
+    )
+    past = MemberFactory.create(last_name="Ancien")
+    create_mandate(
+        member=past,
+        body=bodies[BodyKind.CA],
+        role=MandateRole.ADMINISTRATEUR,
+        college=college,
+        start_date=date(2020, 1, 1),
+        end_date=date(2023, 12, 31),
+    )
+    client.force_login(president)
+    response = client.get(reverse("body_detail", args=[bodies[BodyKind.CA].pk]))
+    assert response.status_code == 200
+    seats = response.context["mandates"].by_college[0]
+    assert seats.college == college and [m.member for m in seats.mandates] == [member]
+    assert [m.member for m in response.context["mandates"].past] == [past]
+    content = response.content.decode()
+    assert "1 / 3 sièges" in content and "ANCIEN" in content
+
+
+def test_a_referent_sees_their_group_only(client, referent, open_group):
+    own = Mandate.objects.get(member__user=referent, role=MandateRole.REFERENT).body
+    client.force_login(referent)
+    assert client.get(reverse("body_detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("body_detail", args=[open_group.pk])).status_code == 404
+    assert client.get(reverse("body_list")).status_code == 403
+
+
+def test_mandate_create_form_errors_are_shown_not_raised(client, coordinator, bodies):
+    member = MemberFactory.create(status=MemberStatus.CANDIDATE)
+    holder = MemberFactory.create(first_name="Paul", last_name="Sage")
+    bureau = bodies[BodyKind.BUREAU]
+    create_mandate(
+        member=holder, body=bureau, role=MandateRole.TRESORIER, start_date=date(2025, 1, 1)
+    )
+    client.force_login(coordinator)
+    url = reverse("mandate_create", args=[bureau.pk])
+    response = client.post(url, {"member": member.pk, "role": "tresorier", "start_date": "x"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "member" in errors and "start_date" in errors
+    other = MemberFactory.create()
+    response = client.post(
+        url, {"member": other.pk, "role": "tresorier", "start_date": "01/02/2026"}
+    )
+    assert response.status_code == 200
+    assert "Paul SAGE" in " ".join(response.context["form"].errors["role"])
+    response = client.post(
+        url,
+        {"member": other.pk, "role": "secretaire", "start_date": "2026-02-01", "notes": "Élue"},
+    )
+    assert response.status_code == 302
+    created = Mandate.objects.get(member=other)
+    assert created.role == MandateRole.SECRETAIRE and created.notes == "Élue"
+
+
+def test_mandate_edit_and_end(client, coordinator, bodies):
+    mandate = create_mandate(
+        member=MemberFactory.create(),
+        body=bodies[BodyKind.BUREAU],
+        role=MandateRole.MEMBRE,
+        start_date=date(2025, 1, 1),
+    )
+    client.force_login(coordinator)
+    edit = reverse("mandate_edit", args=[mandate.pk])
+    page = client.get(edit)
+    assert page.status_code == 200 and page.context["history"]
+    response = client.post(
+        edit,
+        {"member": mandate.member_id, "role": "vice_president", "start_date": "2025-01-01"},
+    )
+    assert response.status_code == 302
+    mandate.refresh_from_db()
+    assert mandate.role == MandateRole.VICE_PRESIDENT
+    response = client.post(reverse("mandate_end", args=[mandate.pk]), {})
+    assert response.status_code == 302
+    mandate.refresh_from_db()
+    assert mandate.end_date == timezone.localdate()
+    response = client.post(
+        reverse("mandate_end", args=[mandate.pk]), {"end_date": "2020-01-01"}, follow=True
+    )
+    assert "ne peut pas précéder son début" in response.content.decode()
+
+
+def test_body_create_and_edit_pages(client, president, bodies):
+    client.force_login(president)
+    response = client.post(
+        reverse("body_create"),
+        {
+            "name": "Santé mentale",
+            "kind": "group",
+            "theme": "Parcours",
+            "position": "5",
+            "open_to_join": "on",
+        },
+    )
+    assert response.status_code == 302
+    group = Body.objects.get(name="Santé mentale")
+    assert group.open_to_join
+    response = client.post(reverse("body_create"), {"name": "Santé mentale", "kind": "ca"})
+    assert response.status_code == 200
+    assert "kind" in response.context["form"].errors
+    ca = bodies[BodyKind.CA]
+    response = client.post(
+        reverse("body_edit", args=[ca.pk]),
+        {"name": "Conseil", "kind": "group", "position": "1", "description": "Le CA"},
+    )
+    assert response.status_code == 302
+    ca.refresh_from_db()
+    assert ca.kind == BodyKind.CA and ca.name == "Conseil"
