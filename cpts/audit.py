@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from auditlog.registry import auditlog
 
-from cpts.models import Association, Invitation, RoleAssignment, TerritoryCommune, User
+from cpts.models import Association, Invitation, TerritoryCommune, User
 
 auditlog.register(Association, exclude_fields=["created_at", "updated_at"])
 auditlog.register(TerritoryCommune, exclude_fields=["created_at", "updated_at"])
-auditlog.register(RoleAssignment, exclude_fields=["created_at", "updated_at"])
 auditlog.register(Invitation, exclude_fields=["created_at", "updated_at", "token"])
 auditlog.register(
     User, include_fields=["email", "first_name", "last_name", "is_active", "is_staff"]

@@ -3,9 +3,11 @@ the one entry point that answers "may this user do X".
 
 - ``PERMISSIONS`` names each permission with its French label;
 - ``ROLE_PERMISSIONS`` grants permissions to roles (see ``cpts.roles.Role``);
-- role providers say which roles a user holds. The core provides the staff flag
-  (coordinator) and hand-made ``RoleAssignment`` rows; other apps register their own
-  provider (the governance app derives roles from active mandates);
+- role providers say which roles a user holds. The core provides the adherent role of
+  every account and the staff flag (coordinator); every other role comes from the mandates
+  the governance app registers a provider for (no role is ever granted by hand);
+- role-holder providers say who holds a role today (e.g. the président named on an
+  attestation), so lower apps can ask without importing governance;
 - ``user_can(user, "members.view")`` is the entry point; ``permission_required`` and
   ``PermissionRequiredMixin`` enforce it on views (login redirect for anonymous users,
   403 for the others); ``RegistryBackend`` makes ``user.has_perm`` and ``{{ perms }}`` agree.
@@ -82,11 +84,32 @@ def register_role_provider(provider: RoleProvider) -> RoleProvider:
 
 @register_role_provider
 def _core_roles(user: Any) -> Iterable[Role]:
+    """Every account is an adherent; the coordination team (staff flag) coordinates."""
     roles = {Role.ADHERENT}
     if user.is_staff:
         roles.add(Role.COORDINATEUR)
-    roles.update(Role(r) for r in user.role_assignments.values_list("role", flat=True))
     return roles
+
+
+RoleHolderProvider = Callable[[Role], Iterable[str]]
+_role_holder_providers: list[RoleHolderProvider] = []
+
+
+def register_role_holder_provider(provider: RoleHolderProvider) -> RoleHolderProvider:
+    """Add a source of "who holds this role today": ``provider(role)`` returns the display
+    names of those people (usable as a decorator)."""
+    if provider not in _role_holder_providers:
+        _role_holder_providers.append(provider)
+    return provider
+
+
+def role_holder_names(role: Role) -> list[str]:
+    """The display names of the people holding ``role`` today, in the providers' order,
+    without duplicates (empty when nobody does)."""
+    names: list[str] = []
+    for provider in _role_holder_providers:
+        names.extend(name for name in provider(role) if name not in names)
+    return names
 
 
 _CACHE_ATTR = "_maillage_roles"

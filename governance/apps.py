@@ -7,8 +7,11 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Gouvernance")
 
     def ready(self) -> None:
-        from cpts.permissions import register_role_provider
+        from cpts.permissions import register_role_holder_provider, register_role_provider
+        from cpts.selectors.accounts import register_role_grant_provider
         from governance import audit  # noqa: F401
-        from governance.roles import mandate_roles
+        from governance.roles import mandate_grants, mandate_roles, role_holder_names
 
         register_role_provider(mandate_roles)
+        register_role_holder_provider(role_holder_names)
+        register_role_grant_provider(mandate_grants)

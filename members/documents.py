@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from cpts.documents import _format_siret, _logo_url
 from cpts.jobs import ProgressCallback, document_kind
-from cpts.models import Association, GeneratedDocument, RoleAssignment
+from cpts.models import Association, GeneratedDocument
+from cpts.permissions import role_holder_names
 from cpts.roles import Role
 from cpts.services.documents import DocumentError
 from members.models import Member
@@ -57,14 +58,9 @@ def _association_context(association: Association) -> dict[str, Any]:
 
 
 def president_name() -> str:
-    """The president's name when an account holds the president's role, else empty."""
-    assignment = (
-        RoleAssignment.objects.filter(role=Role.PRESIDENT, user__is_active=True)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    return assignment.user.get_full_name().strip() if assignment else ""
+    """The name of whoever holds the président's mandate today, else empty."""
+    names = role_holder_names(Role.PRESIDENT)
+    return names[0] if names else ""
 
 
 def _member_address(member: Member) -> list[str]:

@@ -25,11 +25,9 @@ from cpts.models import (
     Commune,
     GeneratedDocument,
     Invitation,
-    RoleAssignment,
     TerritoryCommune,
     User,
 )
-from cpts.roles import Role
 from cpts.services.demo import DEMO_ACCOUNTS, DEMO_EPCI, seed_demo
 
 DOCUMENTS_PER_SCALE = 10
@@ -132,13 +130,58 @@ def _grow_users(target: int) -> None:
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=user, email=user.email, primary=True, verified=True) for user in users]
     )
-    # A few hand-assigned roles, as in a real CPTS: one référent in ten, some board members.
-    roles = [
-        RoleAssignment(user=user, role=Role.REFERENT if index % 2 else Role.ADMINISTRATEUR)
-        for index, user in enumerate(users)
-        if index % 10 == 0 or index % 15 == 0
-    ]
-    RoleAssignment.objects.bulk_create(roles)
+    # Roles come from mandates, as in a real CPTS: one account in ten leads a working group,
+    # a few more sit on the board.
+    _give_bench_mandates(
+        referents=[user for index, user in enumerate(users) if index % 10 == 0],
+        administrators=[user for index, user in enumerate(users) if index % 15 == 0 and index % 10],
+    )
+
+
+def _give_bench_mandates(referents: list[User], administrators: list[User]) -> None:
+    """A member record for each of these accounts and a running mandate: référent of the
+    bench working group, or administrateur in the CA. Bulk inserts skip the statutes'
+    checks (seats per collège) on purpose: this is measurement data."""
+    from governance.models import Body, BodyKind, Mandate, MandateRole
+    from members.models import Member
+    from members.models.members import MemberStatus
+    from members.models.reference import MemberKind
+
+    accounts = [*referents, *administrators]
+    if not accounts:
+        return
+    today = timezone.localdate()
+    members = Member.objects.bulk_create(
+        [
+            Member(
+                kind=MemberKind.PERSON,
+                first_name=user.first_name,
+                last_name=user.last_name,
+                email=user.email,
+                status=MemberStatus.ACTIVE,
+                joined_on=today,
+                user=user,
+            )
+            for user in accounts
+        ],
+        batch_size=500,
+    )
+    group = Body.objects.get_or_create(
+        name="Groupe de travail du banc d'essai", defaults={"kind": BodyKind.GROUP}
+    )[0]
+    board = Body.objects.get_or_create(kind=BodyKind.CA, defaults={"name": BodyKind.CA.label})[0]
+    Mandate.objects.bulk_create(
+        [
+            Mandate(
+                member=member,
+                body=group if index < len(referents) else board,
+                role=MandateRole.REFERENT if index < len(referents) else MandateRole.ADMINISTRATEUR,
+                start_date=today,
+            )
+            for index, member in enumerate(members)
+        ],
+        batch_size=500,
+    )
 
 
 def _grow_invitations(target: int, inviter: User) -> None:

@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cpts.models import Invitation, User
-from cpts.roles import Role
-from cpts.services.invitations import INVITABLE_ROLES, ensure_invitable
+from cpts.services.invitations import ensure_invitable
 
 
 class BootstrapErrorsMixin:
@@ -32,6 +31,8 @@ class BootstrapErrorsMixin:
 
 
 class InvitationForm(BootstrapErrorsMixin, forms.Form):
+    """An invitation creates an adherent's account: roles come from mandates afterwards."""
+
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         max_length=254,
@@ -49,15 +50,22 @@ class InvitationForm(BootstrapErrorsMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
-    role = forms.ChoiceField(
-        label=_("Rôle"),
-        choices=[(role.value, role.label) for role in INVITABLE_ROLES],
-        initial=Role.ADHERENT.value,
-        widget=forms.Select(attrs={"class": "form-select"}),
+    as_coordinator = forms.BooleanField(
+        label=_("Membre de l'équipe de coordination"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
         help_text=_(
-            "Le rôle de coordination n'est pas proposé : il est réservé à l'équipe salariée."
+            "Pour un·e salarié·e de la CPTS : son compte aura le rôle coordinateur. "
+            "Réservé aux super-utilisateurs."
         ),
     )
+
+    def __init__(self, *args: Any, inviter: User, **kwargs: Any) -> None:
+        """Only a superuser sees (and may tick) the coordination team box; everyone else
+        invites adherents, whose roles then come from their mandates."""
+        super().__init__(*args, **kwargs)
+        if not inviter.is_superuser:
+            del self.fields["as_coordinator"]
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()

@@ -1,32 +1,10 @@
-"""Forms of the users page: the roles the coordination assigns by hand."""
+"""Forms of the users page: the search box (roles are not edited there: they come from
+mandates and the coordination team's staff flag)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-
-from cpts.forms.invitations import BootstrapErrorsMixin
-from cpts.roles import Role
-
-# Roles granted by hand on the users page. Coordination comes from the staff flag and
-# adherent is everyone's: neither is assigned here.
-ASSIGNABLE_ROLES = [
-    Role.PRESIDENT,
-    Role.TRESORIER,
-    Role.SECRETAIRE,
-    Role.MEMBRE_BUREAU,
-    Role.ADMINISTRATEUR,
-    Role.REFERENT,
-]
-
-
-class UserRolesForm(BootstrapErrorsMixin, forms.Form):
-    roles = forms.MultipleChoiceField(
-        label=_("Rôles de cette personne"),
-        choices=[(role.value, role.label) for role in ASSIGNABLE_ROLES],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
 
 class UserSearchForm(forms.Form):

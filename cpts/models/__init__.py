@@ -1,6 +1,6 @@
 """Models of the cross-cutting core: accounts and roles, association and territory, jobs."""
 
-from cpts.models.accounts import Invitation, RoleAssignment, User
+from cpts.models.accounts import Invitation, User
 from cpts.models.association import Association, TerritoryCommune
 from cpts.models.base import TimeStampedModel
 from cpts.models.documents import GeneratedDocument
@@ -11,7 +11,6 @@ __all__ = [
     "Commune",
     "GeneratedDocument",
     "Invitation",
-    "RoleAssignment",
     "TerritoryCommune",
     "TimeStampedModel",
     "User",

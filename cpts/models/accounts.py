@@ -1,5 +1,6 @@
-"""Accounts: an email-only user, the role assignments the permission registry reads, and
-the invitations through which every account is created."""
+"""Accounts: an email-only user and the invitations through which every account is created.
+An account's roles are not stored here: the permission registry derives them from the staff
+flag (coordination) and the running mandates of the account's member record."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cpts.models.base import TimeStampedModel
 from cpts.roles import Role
+
+# What an invitation creates: an adherent's account, or a coordination team member's (staff
+# flag, invited by a superuser only). Every other role comes from mandates.
+INVITABLE_ROLES = (Role.ADHERENT, Role.COORDINATEUR)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -67,29 +72,6 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
-class RoleAssignment(TimeStampedModel):
-    """A role granted to a user by hand. The governance app will add roles derived from
-    mandates; the permission registry reads both through its role providers."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
-    )
-    role = models.CharField(_("rôle"), max_length=32, choices=Role.choices)
-
-    class Meta:
-        verbose_name = _("attribution de rôle")
-        verbose_name_plural = _("attributions de rôle")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique"),
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="role_assignment_known_role"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()}"
-
-
 def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -100,12 +82,23 @@ def _default_expiry() -> Any:
 
 class Invitation(TimeStampedModel):
     """An invitation to create an account: the invitee follows the emailed link and chooses
-    a password. Sign-up is closed otherwise."""
+    a password. Sign-up is closed otherwise. The account is an adherent's, or a member of
+    the coordination team's (staff flag) when its role is coordinateur; other roles come
+    from mandates, never from an invitation."""
 
     email = models.EmailField(_("adresse e-mail"))
     first_name = models.CharField(_("prénom"), max_length=150, blank=True)
     last_name = models.CharField(_("nom"), max_length=150, blank=True)
-    role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.ADHERENT)
+    role = models.CharField(
+        _("compte"),
+        max_length=32,
+        choices=[(role.value, role.label) for role in INVITABLE_ROLES],
+        default=Role.ADHERENT,
+        help_text=_(
+            "Adhérent·e, ou membre de l'équipe salariée (rôle coordinateur) : les autres rôles "
+            "viennent des mandats."
+        ),
+    )
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,10 +130,18 @@ class Invitation(TimeStampedModel):
                 ),
                 name="invitation_not_accepted_and_revoked",
             ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=INVITABLE_ROLES), name="invitation_invitable_role"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def as_coordinator(self) -> bool:
+        """Whether the account created will belong to the coordination team (staff flag)."""
+        return self.role == Role.COORDINATEUR
 
     @property
     def is_pending(self) -> bool:

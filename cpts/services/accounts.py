@@ -1,18 +1,15 @@
-"""Writes of accounts and roles. Every account is created here (invitation acceptance, demo
-data, tests), so the user, its verified allauth address and its roles stay consistent."""
+"""Writes of accounts. Every account is created here (invitation acceptance, demo data,
+tests), so the user and its verified allauth address stay consistent. Roles are not written
+here: they come from the staff flag and from the mandates recorded by the governance app."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cpts.models import RoleAssignment, User
-from cpts.permissions import forget_roles
-from cpts.roles import Role
+from cpts.models import User
 
 
 @transaction.atomic
@@ -23,11 +20,11 @@ def create_account(
     first_name: str = "",
     last_name: str = "",
     is_staff: bool = False,
-    roles: Iterable[Role | str] = (),
     email_verified: bool = True,
 ) -> User:
     """Create a user with a primary allauth address (verified when the address was proven,
-    as by following an emailed invitation) and its role assignments."""
+    as by following an emailed invitation). ``is_staff`` makes it a member of the
+    coordination team."""
     user = User.objects.create_user(
         email=email,
         password=password,
@@ -36,20 +33,7 @@ def create_account(
         is_staff=is_staff,
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
-    set_roles(user, roles)
     return user
-
-
-@transaction.atomic
-def set_roles(user: User, roles: Iterable[Role | str]) -> None:
-    """Make the user's hand-assigned roles exactly ``roles`` (audited row by row)."""
-    wanted = {Role(r) for r in roles} - {Role.ADHERENT, Role.COORDINATEUR}
-    current = {Role(r) for r in user.role_assignments.values_list("role", flat=True)}
-    for assignment in user.role_assignments.filter(role__in=current - wanted):
-        assignment.delete()
-    for role in wanted - current:
-        RoleAssignment.objects.create(user=user, role=role)
-    forget_roles(user)
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """Writes of invitations, the only way an account is created: the coordination invites an
-address with a role, the invitee follows the emailed link and chooses a password.
+address, the invitee follows the emailed link and chooses a password. An invitation creates
+an adherent's account, or a coordination team member's (staff flag) when a superuser asked
+for it; every other role comes from mandates, never from an invitation.
 
 Emails leave after the surrounding transaction commits, so no message announces an
 invitation that was rolled back. ``build_absolute_uri`` is the request's method of the same
@@ -22,14 +24,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cpts.models import Association, Invitation, User
+from cpts.models.accounts import INVITABLE_ROLES
 from cpts.roles import Role
 from cpts.selectors.accounts import email_has_account, pending_invitations_for
 from cpts.services.accounts import create_account
 
 logger = logging.getLogger(__name__)
-
-# Every role but the coordination team's, which only a superuser grants (staff flag).
-INVITABLE_ROLES = [role for role in Role if role != Role.COORDINATEUR]
 
 UriBuilder = Callable[[str], str]
 
@@ -80,16 +80,32 @@ def ensure_invitable(email: str, *, exclude: Invitation | None = None) -> None:
 def create_invitation(
     *,
     email: str,
-    role: Role | str,
     invited_by: User,
     build_absolute_uri: UriBuilder,
+    role: Role | str = Role.ADHERENT,
     first_name: str = "",
     last_name: str = "",
 ) -> Invitation:
-    """Record an invitation and email its link once the transaction commits."""
+    """Record an invitation and email its link once the transaction commits. ``role`` is
+    adherent, or coordinateur (the coordination team), which only a superuser invites."""
     email = email.strip().lower()
     if role not in INVITABLE_ROLES:
-        raise ValidationError({"role": _("Ce rôle ne peut pas être attribué par invitation.")})
+        raise ValidationError(
+            {
+                "role": _(
+                    "Une invitation crée un compte d'adhérent·e ou de l'équipe de coordination : "
+                    "les autres rôles viennent des mandats."
+                )
+            }
+        )
+    if role == Role.COORDINATEUR and not invited_by.is_superuser:
+        raise ValidationError(
+            {
+                "role": _(
+                    "Seul un super-utilisateur peut inviter un membre de l'équipe de coordination."
+                )
+            }
+        )
     ensure_invitable(email)
     invitation = Invitation.objects.create(
         email=email,
@@ -132,8 +148,8 @@ def revoke_invitation(invitation: Invitation) -> Invitation:
 
 @transaction.atomic
 def accept_invitation(invitation: Invitation, password: str) -> User:
-    """Create the invitee's account (address verified: they followed the emailed link) with
-    the invited role, and mark the invitation accepted. All or nothing."""
+    """Create the invitee's account (address verified: they followed the emailed link), in
+    the coordination team if so invited, and mark the invitation accepted. All or nothing."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     state = invitation_state(invitation)
     if state != "pending":
@@ -145,7 +161,7 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
         password,
         first_name=invitation.first_name,
         last_name=invitation.last_name,
-        roles=[invitation.role],
+        is_staff=invitation.as_coordinator,
         email_verified=True,
     )
     invitation.accepted_at = timezone.now()

@@ -18,6 +18,7 @@ from cpts.adapters import SKIP_LOGIN_MESSAGE
 from cpts.forms.invitations import AcceptInvitationForm, InvitationForm
 from cpts.models import Invitation
 from cpts.permissions import permission_required
+from cpts.roles import Role
 from cpts.selectors.accounts import INVITATION_STATUSES, invitation_by_token, invitations
 from cpts.services.invitations import (
     InvitationUnavailable,
@@ -47,7 +48,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": INVITATION_STATUSES,
-            "form": InvitationForm(),
+            "form": InvitationForm(inviter=request.user),  # type: ignore[arg-type]
             "invitation_days": settings.MAILLAGE_INVITATION_DAYS,
         },
     )
@@ -55,14 +56,19 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("accounts.invite")
 def invitation_create(request: HttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST if request.method == "POST" else None)
+    form = InvitationForm(
+        request.POST if request.method == "POST" else None,
+        inviter=request.user,  # type: ignore[arg-type]
+    )
     if request.method == "POST" and form.is_valid():
         try:
             invitation = create_invitation(
                 email=form.cleaned_data["email"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
-                role=form.cleaned_data["role"],
+                role=Role.COORDINATEUR
+                if form.cleaned_data.get("as_coordinator")
+                else Role.ADHERENT,
                 invited_by=request.user,  # type: ignore[arg-type]
                 build_absolute_uri=request.build_absolute_uri,
             )

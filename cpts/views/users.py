@@ -1,6 +1,6 @@
-"""Users and roles: the coordination lists the accounts, assigns roles by hand and
-deactivates or reactivates accounts. Roles derived from mandates (governance) are not
-edited here: this page only shows and changes the hand-assigned ones."""
+"""Users and roles: the coordination lists the accounts with the roles they hold, and
+deactivates or reactivates accounts. Roles are read-only here: they come from running
+mandates (managed in the governance pages) and from the coordination team's staff flag."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from cpts.forms.users import UserRolesForm, UserSearchForm
+from cpts.forms.users import UserSearchForm
 from cpts.models import User
 from cpts.permissions import permission_required
-from cpts.selectors.accounts import users
-from cpts.services.accounts import set_roles, toggle_active
+from cpts.selectors.accounts import account_roles, users
+from cpts.services.accounts import toggle_active
 
 PAGE_SIZE = 25
 
@@ -28,28 +28,20 @@ def user_list(request: HttpRequest) -> HttpResponse:
     search_form = UserSearchForm(request.GET or None)
     search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
     page = Paginator(users(search), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "search_form": search_form, "search": search}
+    rows = account_roles(page.object_list)
+    context = {"page": page, "rows": rows, "search_form": search_form, "search": search}
     if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
         return render(request, "accounts/_user_table.html", context)
     return render(request, "accounts/user_list.html", context)
 
 
 @permission_required("accounts.manage")
+@require_safe
 def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
-    current = sorted(account.role_assignments.values_list("role", flat=True))
-    form = UserRolesForm(
-        request.POST if request.method == "POST" else None, initial={"roles": current}
-    )
-    if request.method == "POST" and form.is_valid():
-        set_roles(account, form.cleaned_data["roles"])
-        messages.success(
-            request,
-            _("Rôles de %(name)s enregistrés.")
-            % {"name": account.get_full_name() or account.email},
-        )
-        return redirect("user_list")
-    return render(request, "accounts/user_roles.html", {"account": account, "form": form})
+    """Read-only: the account's running mandates and the role each grants."""
+    account = get_object_or_404(User.objects.select_related("member"), pk=pk)
+    (row,) = account_roles([account])
+    return render(request, "accounts/user_roles.html", {"account": account, "row": row})
 
 
 @permission_required("accounts.manage")

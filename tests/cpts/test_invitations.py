@@ -1,5 +1,7 @@
 """Invitations: the only way an account is created. The coordination invites, the invitee
-follows the emailed link, chooses a password and lands logged in with the invited role."""
+follows the emailed link, chooses a password and lands logged in as an adherent (or, when a
+superuser invited them so, a member of the coordination team). No other role comes from an
+invitation: roles come from mandates."""
 
 from __future__ import annotations
 
@@ -33,13 +35,13 @@ def _text(response) -> str:
 
 def _invite(client, django_capture_on_commit_callbacks, **data):
     payload = {"email": "nouvelle@exemple.fr", "first_name": "Inès", "last_name": "Roux"}
-    payload.update({"role": Role.TRESORIER.value, **data})
+    payload.update(data)
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(reverse("invitation_create"), payload)
 
 
 def _make_invitation(coordinator, **fields) -> Invitation:
-    values = {"email": "invitee@exemple.fr", "role": Role.ADHERENT, "invited_by": coordinator}
+    values = {"email": "invitee@exemple.fr", "invited_by": coordinator}
     values.update(fields)
     return Invitation.objects.create(**values)
 
@@ -65,7 +67,7 @@ def test_refused_personas(client, personas, coordinator, url_name, method):
     invitation = _make_invitation(coordinator)
     args = [invitation.pk] if url_name in {"invitation_resend", "invitation_revoke"} else []
     url = reverse(url_name, args=args)
-    response = getattr(client, method)(url, {"email": "x@exemple.fr", "role": "adherent"})
+    response = getattr(client, method)(url, {"email": "x@exemple.fr"})
     assert response.status_code == 302 and response["Location"].startswith("/comptes/login/")
     for persona in REFUSED:
         client.force_login(personas[persona])
@@ -147,7 +149,8 @@ def test_create_form_page(client, coordinator, association):
     client.force_login(coordinator)
     html = _text(client.get(reverse("invitation_create")))
     assert '<label class="form-label" for="id_email">' in html
-    assert 'value="president"' in html and 'value="coordinateur"' not in html
+    assert 'name="role"' not in html and 'name="as_coordinator"' not in html
+    assert "Le compte créé est celui d'un·e adhérent·e." in html
 
 
 def test_invitation_to_account_journey(
@@ -158,7 +161,7 @@ def test_invitation_to_account_journey(
     assert response.status_code == 302 and response["Location"] == reverse("invitation_list")
     invitation = Invitation.objects.get()
     assert invitation.email == "nouvelle@exemple.fr"
-    assert invitation.invited_by == coordinator and invitation.role == Role.TRESORIER
+    assert invitation.invited_by == coordinator and not invitation.as_coordinator
     assert "Invitation envoyée à nouvelle@exemple.fr." in _text(client.get(response["Location"]))
 
     assert len(mailoutbox) == 1
@@ -167,7 +170,9 @@ def test_invitation_to_account_journey(
     assert message.subject == "Invitation à rejoindre CPTS du Cœur d'Hérault sur Maillage"
     link = f"http://testserver/invitations/accepter/{invitation.token}/"
     assert link in message.body
-    assert "Bonjour Inès," in message.body and "« Trésorier·e »" in message.body
+    assert "Bonjour Inès," in message.body and "rôle" not in message.body
+    assert "vous invite à créer votre compte sur Maillage" in message.body
+    assert "équipe de coordination." not in message.body
     expiry = timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y")
     assert f"valable jusqu'au {expiry}" in message.body
     html_body, mimetype = message.alternatives[0]
@@ -186,12 +191,12 @@ def test_invitation_to_account_journey(
     assert (user.first_name, user.last_name) == ("Inès", "Roux")
     assert user.check_password(NEW_PASSWORD)
     assert EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True)
-    assert Role.TRESORIER in roles_of(user)
+    assert roles_of(user) == {Role.ADHERENT} and not user.is_staff
     assert get_user(client).pk == user.pk
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None and invitation.user == user
-    assert client.get(reverse("home"))["Location"] == reverse("backoffice_home")
-    greetings = [str(m) for m in get_messages(client.get(reverse("backoffice_home")).wsgi_request)]
+    assert client.get(reverse("home"))["Location"] == reverse("portal_home")
+    greetings = [str(m) for m in get_messages(client.get(reverse("portal_home")).wsgi_request)]
     assert greetings == ["Bienvenue ! Votre compte est créé."]  # not allauth's login message too
     # The link is spent.
     client.logout()
@@ -213,7 +218,7 @@ def test_email_leaves_only_after_commit(
 ):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(reverse("invitation_create"), {"email": "a@exemple.fr", "role": "adherent"})
+        client.post(reverse("invitation_create"), {"email": "a@exemple.fr"})
     assert len(callbacks) == 1 and mailoutbox == []
 
 
@@ -254,8 +259,6 @@ def test_an_expired_or_revoked_invitation_does_not_block_a_new_one(
     [
         ({"email": "pas-une-adresse"}, "email", "Saisissez une adresse de courriel valide."),
         ({"email": ""}, "email", "Ce champ est obligatoire."),
-        ({"role": "coordinateur"}, "role", "Sélectionnez un choix valide."),
-        ({"role": "pirate"}, "role", "Sélectionnez un choix valide."),
         ({"first_name": "x" * 151}, "first_name", "Assurez-vous que cette valeur comporte au plus"),
     ],
 )
@@ -418,10 +421,86 @@ def test_an_account_created_meanwhile_makes_the_link_unusable(client, coordinato
 
 
 def test_accepting_twice_creates_one_account(client, coordinator, association):
-    invitation = _make_invitation(coordinator, role=Role.REFERENT)
+    invitation = _make_invitation(coordinator)
     data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     assert client.post(_accept_url(invitation), data).status_code == 302
     client.logout()
     assert client.post(_accept_url(invitation), data).status_code == 410
     assert User.objects.filter(email=invitation.email).count() == 1
-    assert Role.REFERENT in roles_of(User.objects.get(email=invitation.email))
+    assert roles_of(User.objects.get(email=invitation.email)) == {Role.ADHERENT}
+
+
+# --- Coordination team invitations ---
+
+
+def test_a_coordinator_cannot_invite_a_coordination_team_member(
+    client, coordinator, association, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    response = _invite(client, django_capture_on_commit_callbacks, as_coordinator="on")
+    assert response.status_code == 302  # the box is not offered: an adherent is invited
+    assert not Invitation.objects.get().as_coordinator
+
+
+@pytest.mark.parametrize(
+    ("role", "error"),
+    [
+        (
+            Role.COORDINATEUR,
+            "Seul un super-utilisateur peut inviter un membre de l'équipe de coordination.",
+        ),
+        (
+            Role.TRESORIER,
+            "Une invitation crée un compte d'adhérent·e ou de l'équipe de coordination : "
+            "les autres rôles viennent des mandats.",
+        ),
+    ],
+)
+def test_the_service_refuses_other_roles_and_coordination_from_a_non_superuser(
+    coordinator, association, role, error
+):
+    from django.core.exceptions import ValidationError
+
+    from cpts.services.invitations import create_invitation
+
+    with pytest.raises(ValidationError) as raised:
+        create_invitation(
+            email="salariee@exemple.fr",
+            invited_by=coordinator,
+            build_absolute_uri=lambda path: path,
+            role=role,
+        )
+    assert raised.value.message_dict == {"role": [error]}
+    assert Invitation.objects.count() == 0
+
+
+def test_an_invitation_with_another_role_cannot_be_stored(coordinator):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _make_invitation(coordinator, role=Role.TRESORIER)
+
+
+def test_a_superuser_invites_a_coordination_team_member(
+    client, association, mailoutbox, django_capture_on_commit_callbacks
+):
+    root = User.objects.create_superuser(email="root@exemple.fr", password=NEW_PASSWORD)
+    client.force_login(root)
+    form_html = _text(client.get(reverse("invitation_create")))
+    assert 'name="as_coordinator"' in form_html
+    assert "Membre de l'équipe de coordination" in form_html
+    response = _invite(client, django_capture_on_commit_callbacks, as_coordinator="on")
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert invitation.as_coordinator and invitation.role == Role.COORDINATEUR
+    assert "Vous rejoindrez l'équipe de coordination." in mailoutbox[0].body
+    assert "Équipe de coordination" in _text(client.get(reverse("invitation_list")))
+
+    client.logout()
+    page = _text(client.get(_accept_url(invitation)))
+    assert "en tant que membre de l'équipe de coordination" in page
+    data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    assert client.post(_accept_url(invitation), data).status_code == 302
+    user = User.objects.get(email="nouvelle@exemple.fr")
+    assert user.is_staff and not user.is_superuser
+    assert Role.COORDINATEUR in roles_of(user)

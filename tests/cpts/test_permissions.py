@@ -1,17 +1,25 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
+from django.utils import timezone
 
 from cpts.permissions import (
     PERMISSIONS,
     ROLE_PERMISSIONS,
+    forget_roles,
     permission_required,
+    register_role_holder_provider,
     register_role_provider,
+    role_holder_names,
     roles_of,
     user_can,
 )
 from cpts.roles import Role
-from cpts.services.accounts import set_roles
+from governance.models import Body, BodyKind, Mandate, MandateRole
+from members.models.members import MemberStatus
+from tests.factories import give_roles_through_mandates
 
 pytestmark = pytest.mark.django_db
 
@@ -62,12 +70,86 @@ def test_unknown_permission_is_a_programming_error(adherent):
         permission_required("nope.nothing")
 
 
-def test_role_assignment_change_is_seen_after_forget(adherent):
+def _bureau_mandate(user):
+    return Mandate.objects.get(member__user=user, body__kind=BodyKind.BUREAU)
+
+
+def test_a_treasurer_whose_mandate_ended_yesterday_no_longer_approves(tresorier):
+    assert user_can(tresorier, "finance.approve")
+    today = timezone.localdate()
+    mandate = _bureau_mandate(tresorier)
+    mandate.end_date = today
+    mandate.save()
+    forget_roles(tresorier)
+    assert user_can(tresorier, "finance.approve"), "the end date is the mandate's last day"
+
+    mandate.end_date = today - datetime.timedelta(days=1)
+    mandate.save()
+    forget_roles(tresorier)
+    assert not user_can(tresorier, "finance.approve")
+    assert not user_can(tresorier, "finance.view")
+    assert roles_of(tresorier) == {Role.ADHERENT}
+
+
+def test_a_mandate_starting_tomorrow_grants_nothing_yet(adherent):
+    bureau = Body.objects.get_or_create(kind=BodyKind.BUREAU, defaults={"name": "Bureau"})[0]
+    record = give_roles_through_mandates(adherent, [])
+    Mandate.objects.create(
+        member=record,
+        body=bureau,
+        role=MandateRole.TRESORIER,
+        start_date=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    forget_roles(adherent)
     assert not user_can(adherent, "finance.approve")
-    set_roles(adherent, [Role.TRESORIER])
-    assert user_can(adherent, "finance.approve")
-    set_roles(adherent, [])
-    assert not user_can(adherent, "finance.approve")
+
+
+def test_a_departed_member_loses_the_roles_of_their_mandates(president):
+    record = president.member
+    record.status = MemberStatus.DEPARTED
+    record.departed_on = timezone.localdate()
+    record.save()
+    forget_roles(president)
+    assert roles_of(president) == {Role.ADHERENT}
+
+
+def test_no_role_is_granted_by_hand(adherent):
+    from cpts import permissions
+
+    assert set(permissions._core_roles(adherent)) == {Role.ADHERENT}
+    adherent.is_staff = True
+    assert set(permissions._core_roles(adherent)) == {Role.ADHERENT, Role.COORDINATEUR}
+
+
+def test_role_holders_come_from_running_mandates(president, tresorier):
+    president_record = president.member
+    president_record.first_name, president_record.last_name = "Jeanne", "Roux"
+    president_record.save()
+    treasurer_record = tresorier.member
+    treasurer_record.first_name, treasurer_record.last_name = "Paul", "Fabre"
+    treasurer_record.save()
+    assert role_holder_names(Role.PRESIDENT) == ["Jeanne Roux"]
+    assert role_holder_names(Role.TRESORIER) == ["Paul Fabre"]
+    assert role_holder_names(Role.COORDINATEUR) == []
+
+    mandate = _bureau_mandate(president)
+    mandate.end_date = timezone.localdate() - datetime.timedelta(days=1)
+    mandate.save()
+    assert role_holder_names(Role.PRESIDENT) == []
+
+
+def test_a_registered_role_holder_provider_is_asked(db):
+    from cpts import permissions
+
+    def provider(role):
+        return ["Alex Martin"] if role == Role.SECRETAIRE else []
+
+    register_role_holder_provider(provider)
+    try:
+        assert role_holder_names(Role.SECRETAIRE) == ["Alex Martin"]
+        assert role_holder_names(Role.TRESORIER) == []
+    finally:
+        permissions._role_holder_providers.remove(provider)
 
 
 def test_has_perm_and_template_perms_agree_with_the_registry(tresorier):

@@ -1,7 +1,9 @@
-"""Users and roles page: list with search, hand-assigned roles, activation."""
+"""Users and roles page: list with search, roles derived from mandates (read-only), the
+per-account "Rôles et mandats" page, activation."""
 
 from __future__ import annotations
 
+import datetime
 from html import unescape
 
 import pytest
@@ -10,11 +12,14 @@ from django.contrib.auth import get_user
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from cpts.models import RoleAssignment, User
-from cpts.permissions import roles_of, user_can
+from cpts.models import User
+from cpts.permissions import roles_of
 from cpts.roles import Role
 from cpts.services.accounts import create_account
+from governance.models import Body, BodyKind, Mandate, MandateRole
+from members.models.members import MemberStatus
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,20 +39,25 @@ def _text(response) -> str:
     [
         ("user_list", "get", False),
         ("user_roles", "get", True),
-        ("user_roles", "post", True),
         ("user_toggle_active", "post", True),
     ],
 )
 def test_refused_personas(client, personas, adherent, url_name, method, with_pk):
     url = reverse(url_name, args=[adherent.pk] if with_pk else [])
-    data = {"roles": [Role.PRESIDENT.value]}
-    response = getattr(client, method)(url, data)
+    response = getattr(client, method)(url)
     assert response.status_code == 302 and response["Location"].startswith("/comptes/login/")
     for persona in REFUSED:
         client.force_login(personas[persona])
-        assert getattr(client, method)(url, data).status_code == 403, persona
+        assert getattr(client, method)(url).status_code == 403, persona
     adherent.refresh_from_db()
-    assert adherent.is_active and not adherent.role_assignments.exists()
+    assert adherent.is_active
+
+
+def test_roles_page_is_read_only(client, coordinator, adherent):
+    client.force_login(coordinator)
+    url = reverse("user_roles", args=[adherent.pk])
+    assert client.post(url, {"roles": [Role.PRESIDENT.value]}).status_code == 405
+    assert roles_of(User.objects.get(pk=adherent.pk)) == {Role.ADHERENT}
 
 
 def test_toggle_is_post_only(client, coordinator, adherent):
@@ -73,11 +83,13 @@ def test_list_shows_accounts_roles_and_states(client, personas, association):
     for persona in REFUSED:
         assert personas[persona].email in html
     assert inactive.email in html
-    assert ">Coordination</span>" in html
+    assert ">Coordinateur·rice</span>" in html
     assert ">Président·e</span>" in html and ">Trésorier·e</span>" in html
     assert ">Référent·e de groupe</span>" in html
     assert ">Désactivé</span>" in html and ">Actif</span>" in html
-    assert "rôles attribués manuellement" in html
+    assert "attribués manuellement" not in html
+    assert "Les rôles découlent des mandats en cours" in html
+    assert ">Adhérent·e uniquement<" in html  # the adherent and the inactive account
     assert "Jamais" in html  # no login yet
     # No deactivation button for oneself.
     assert reverse("user_toggle_active", args=[coordinator.pk]) not in html
@@ -128,52 +140,91 @@ def test_list_is_paginated(client, coordinator, association):
     client.force_login(coordinator)
     html = _text(client.get(reverse("user_list")))
     assert "31 comptes" in html and "Page 1 sur 2" in html
-    assert _text(client.get(reverse("user_list"), {"page": "2"})).count("Rôles</a>") == 6
+    assert _text(client.get(reverse("user_list"), {"page": "2"})).count("Rôles et mandats</a>") == 6
     assert client.get(reverse("user_list"), {"page": "n'importe"}).status_code == 200
 
 
-# --- Roles ---
+# --- Roles from mandates ---
 
 
-def test_roles_form_shows_current_roles(client, coordinator, tresorier):
+def test_list_shows_mandate_roles_and_links_to_the_member_page(
+    client, coordinator, tresorier, adherent, association
+):
     client.force_login(coordinator)
-    html = _text(client.get(reverse("user_roles", args=[tresorier.pk])))
-    assert "Rôles attribués manuellement" in html
-    assert 'value="tresorier" id="id_roles_1" checked' in html
-    assert 'value="president" id="id_roles_0">' in html
-    assert 'value="coordinateur"' not in html and 'value="adherent"' not in html
+    html = _text(client.get(reverse("user_list")))
+    member_url = reverse("member_detail", args=[tresorier.member.pk])
+    assert f'href="{member_url}"' in html
+    row = html[html.index(tresorier.email) :]
+    row = row[: row.index("</tr>")]
+    assert ">Trésorier·e</span>" in row and "Fiche membre" in row
+    adherent_row = html[html.index(adherent.email) :]
+    adherent_row = adherent_row[: adherent_row.index("</tr>")]
+    assert "Fiche membre" not in adherent_row and "Adhérent·e uniquement" in adherent_row
 
 
-def test_roles_are_replaced_and_audited(client, coordinator, tresorier):
+def test_a_role_leaves_the_list_when_its_mandate_has_ended(client, coordinator, tresorier):
+    mandate = Mandate.objects.get(member__user=tresorier, body__kind=BodyKind.BUREAU)
+    mandate.end_date = timezone.localdate() - datetime.timedelta(days=1)
+    mandate.save()
     client.force_login(coordinator)
-    response = client.post(
-        reverse("user_roles", args=[tresorier.pk]),
-        {"roles": [Role.PRESIDENT.value, Role.REFERENT.value]},
+    html = _text(client.get(reverse("user_list")))
+    row = html[html.index(tresorier.email) :]
+    row = row[: row.index("</tr>")]
+    assert "Trésorier·e" not in row and "Adhérent·e uniquement" in row
+
+
+def test_roles_page_lists_running_mandates_and_the_role_each_grants(client, coordinator, tresorier):
+    record = tresorier.member
+    group = Body.objects.create(kind=BodyKind.GROUP, name="Parcours diabète")
+    Mandate.objects.create(
+        member=record,
+        body=group,
+        role=MandateRole.MEMBRE,
+        start_date=datetime.date(2025, 3, 1),
+        end_date=datetime.date(2099, 12, 31),
     )
-    assert response.status_code == 302 and response["Location"] == reverse("user_list")
-    fresh = User.objects.get(pk=tresorier.pk)
-    assert roles_of(fresh) == {Role.ADHERENT, Role.PRESIDENT, Role.REFERENT}
-    assert user_can(fresh, "association.manage") and not user_can(fresh, "finance.approve")
-    entries = LogEntry.objects.get_for_model(RoleAssignment).filter(actor=coordinator)
-    assert entries.filter(action=LogEntry.Action.CREATE).count() == 2
-    assert entries.filter(action=LogEntry.Action.DELETE).count() == 1
-    assert "Rôles de" in _text(client.get(response["Location"]))
-
-
-def test_all_roles_can_be_removed(client, coordinator, president):
+    Mandate.objects.create(  # ended: not shown
+        member=record,
+        body=Body.objects.create(kind=BodyKind.GROUP, name="Ancien groupe"),
+        role=MandateRole.REFERENT,
+        start_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2021, 1, 1),
+    )
     client.force_login(coordinator)
-    client.post(reverse("user_roles", args=[president.pk]), {})
-    assert not RoleAssignment.objects.filter(user=president).exists()
-
-
-@pytest.mark.parametrize("role", ["coordinateur", "adherent", "pirate"])
-def test_roles_outside_the_list_are_refused(client, coordinator, adherent, role):
-    client.force_login(coordinator)
-    response = client.post(reverse("user_roles", args=[adherent.pk]), {"roles": [role]})
+    response = client.get(reverse("user_roles", args=[tresorier.pk]))
+    html = _text(response)
     assert response.status_code == 200
-    assert "Sélectionnez un choix valide." in _text(response)
-    adherent.refresh_from_db()
-    assert not adherent.is_staff and not adherent.role_assignments.exists()
+    assert "Rôles et mandats" in html and tresorier.email in html
+    assert ">Trésorier·e</span>" in html
+    assert "Bureau" in html and "01/01/2020" in html and "Sans date de fin" in html
+    assert "Parcours diabète" in html and "01/03/2025" in html and "31/12/2099" in html
+    assert "Aucun rôle au-delà d'adhérent·e" in html  # a plain group member
+    assert "Ancien groupe" not in html
+    assert f'href="{reverse("member_detail", args=[record.pk])}"' in html
+
+
+def test_roles_page_of_an_account_without_member_record(client, coordinator, adherent):
+    client.force_login(coordinator)
+    html = _text(client.get(reverse("user_roles", args=[adherent.pk])))
+    assert "Aucun mandat en cours." in html
+    assert "n'est relié à aucune fiche membre" in html
+    assert "Adhérent·e uniquement" in html
+
+
+def test_roles_page_shows_the_coordination_flag(client, coordinator):
+    client.force_login(coordinator)
+    html = _text(client.get(reverse("user_roles", args=[coordinator.pk])))
+    assert ">Coordinateur·rice</span>" in html
+
+
+def test_a_departed_member_s_mandates_grant_no_role(client, coordinator, president):
+    record = president.member
+    record.status = MemberStatus.DEPARTED
+    record.departed_on = timezone.localdate()
+    record.save()
+    client.force_login(coordinator)
+    html = _text(client.get(reverse("user_roles", args=[president.pk])))
+    assert "Président·e</span>" not in html and "Aucun rôle au-delà d'adhérent·e" in html
 
 
 # --- Activation ---

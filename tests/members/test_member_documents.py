@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cpts.models import GeneratedDocument, RoleAssignment
-from cpts.roles import Role
+from cpts.models import GeneratedDocument
 from cpts.services.documents import run_document
 from members.models import FeeRule, Profession
 from members.models.members import Civility
@@ -126,9 +125,10 @@ def test_receipt_of_a_missing_adhesion_or_bad_parameters_fails_in_french(coordin
 
 
 def test_attestation_for_a_settled_year_signed_by_the_president(schedule, coordinator, president):
-    president.first_name, president.last_name = "Jeanne", "Roux"
-    president.save()
-    assert RoleAssignment.objects.filter(user=president, role=Role.PRESIDENT).exists()
+    # The signatory is whoever holds the running président mandate (see governance).
+    record = president.member
+    record.first_name, record.last_name = "Jeanne", "Roux"
+    record.save()
     member = _nurse()
     adhesion = ensure_adhesion(member, 2026)
     record_payment(adhesion, amount=D("20.00"), method="carte", paid_on=datetime.date(2026, 1, 31))
@@ -156,6 +156,38 @@ def test_attestation_of_an_unpaid_year_says_so_and_the_bureau_signs(schedule, co
     assert "Cotisation 2026 : non à jour au" in text
     assert "Le bureau de la CPTS du Cœur d'Hérault atteste que" in text
     assert "Pour le bureau" in text
+
+
+def test_attestation_signatory_follows_the_president_mandate(schedule, coordinator, president):
+    """A président whose mandate has ended no longer signs: the bureau does, until the next
+    président's mandate starts."""
+    from django.utils import timezone
+
+    from governance.models import BodyKind, Mandate
+
+    mandate = Mandate.objects.get(member__user=president, body__kind=BodyKind.BUREAU)
+    mandate.end_date = timezone.localdate() - datetime.timedelta(days=1)
+    mandate.save()
+    member = _nurse()
+    adhesion = ensure_adhesion(member, 2026)
+    record_payment(adhesion, amount=D("20.00"), method="carte", paid_on=datetime.date(2026, 1, 31))
+    text = pdf_text(
+        _build("membership_attestation", coordinator, member_id=member.pk, year=2026).file.read()
+    )
+    assert "Je soussigné·e" not in text
+    assert "Le bureau de la CPTS du Cœur d'Hérault atteste que" in text
+
+    successor = MemberFactory.create(first_name="Marc", last_name="Bonnet")
+    Mandate.objects.create(
+        member=successor,
+        body=mandate.body,
+        role=mandate.role,
+        start_date=timezone.localdate(),
+    )
+    text = pdf_text(
+        _build("membership_attestation", coordinator, member_id=member.pk, year=2026).file.read()
+    )
+    assert "Je soussigné·e, Marc Bonnet, président·e de la CPTS du Cœur d'Hérault" in text
 
 
 def test_attestation_without_adhesion_for_the_year_is_refused(schedule, coordinator):
