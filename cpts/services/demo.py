@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cpts.models import Association, Commune, User
 from cpts.roles import Role
 from cpts.selectors.territory import TerritorySummary, territory_summary
-from cpts.services.accounts import create_account, set_roles
+from cpts.services.accounts import create_account
 from cpts.services.territory import add_communes, load_communes
 
 DEMO_PASSWORD = "maillage-demo"
@@ -51,6 +51,9 @@ DEMO_ASSOCIATION: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """A demo login. ``roles`` describes what the account's mandates give it (the
+    governance demo data records those mandates); it is only printed, never assigned."""
+
     email: str
     first_name: str
     last_name: str
@@ -148,7 +151,6 @@ def _update_account(user: User, spec: DemoAccount) -> bool:
         address.verified = address.primary = True
         address.save(update_fields=["verified", "primary"])
         changed.append("email")
-    set_roles(user, spec.roles)
     return bool(changed)
 
 
@@ -164,7 +166,6 @@ def seed_accounts(context: DemoContext) -> None:
                 first_name=spec.first_name,
                 last_name=spec.last_name,
                 is_staff=spec.is_staff,
-                roles=spec.roles,
                 email_verified=True,
             )
             created += 1
@@ -183,6 +184,13 @@ def _member_steps() -> list[DemoStep]:
     return list(MEMBER_DEMO_STEPS)
 
 
+def _governance_steps() -> list[DemoStep]:
+    """Governance's steps (governance/demo.py): statutes, bodies, mandates, meetings."""
+    from governance.demo import GOVERNANCE_DEMO_STEPS
+
+    return list(GOVERNANCE_DEMO_STEPS)
+
+
 # The steps, in order. Append a feature's own step here to extend the demo.
 DEMO_STEPS: list[DemoStep] = [
     ensure_communes,
@@ -190,6 +198,7 @@ DEMO_STEPS: list[DemoStep] = [
     seed_territory,
     seed_accounts,
     *_member_steps(),
+    *_governance_steps(),
 ]
 
 

@@ -6,11 +6,12 @@ from auditlog.models import LogEntry
 from django.core.management import call_command
 from stdnum.fr import siret
 
-from cpts.models import Association, Commune, RoleAssignment, TerritoryCommune, User
+from cpts.models import Association, Commune, TerritoryCommune, User
 from cpts.permissions import roles_of, user_can
 from cpts.roles import Role
 from cpts.services import demo
 from cpts.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_URL
+from governance.models import Mandate
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _seed() -> str:
 def _counts() -> dict[str, int]:
     return {
         "users": User.objects.count(),
-        "roles": RoleAssignment.objects.count(),
+        "mandates": Mandate.objects.count(),
         "addresses": EmailAddress.objects.count(),
         "territory": TerritoryCommune.objects.count(),
         "communes": Commune.objects.count(),
@@ -42,7 +43,7 @@ def test_seed_twice_changes_nothing():
     assert _counts() == after_first
     assert Association.objects.get_solo().updated_at == updated_at
     assert after_first["users"] == len(DEMO_ACCOUNTS)
-    assert after_first["roles"] == 3  # président, trésorier, référent
+    assert after_first["mandates"] > 0
     assert "Compte créé : coordination@cpts-demo.fr." in first_output
     assert "Compte créé" not in second_output
     assert "rien à changer" in second_output
@@ -85,9 +86,13 @@ def test_demo_accounts_log_in_with_their_roles(client):
     coordinator = User.objects.get(email="coordination@cpts-demo.fr")
     assert coordinator.is_staff and not coordinator.is_superuser
     assert Role.COORDINATEUR in roles_of(coordinator)
-    assert Role.PRESIDENT in roles_of(User.objects.get(email="presidence@cpts-demo.fr"))
-    assert Role.TRESORIER in roles_of(User.objects.get(email="tresorerie@cpts-demo.fr"))
-    assert Role.REFERENT in roles_of(User.objects.get(email="referent@cpts-demo.fr"))
+    # Roles come from the mandates the governance demo data records, as printed.
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(email=account.email)
+        assert set(account.roles) <= roles_of(user), account.email
+    assert user_can(User.objects.get(email="presidence@cpts-demo.fr"), "governance.manage")
+    assert user_can(User.objects.get(email="tresorerie@cpts-demo.fr"), "finance.approve")
+    assert user_can(User.objects.get(email="referent@cpts-demo.fr"), "groups.lead")
     adherent = User.objects.get(email="adherent@cpts-demo.fr")
     assert roles_of(adherent) == {Role.ADHERENT}
     assert not user_can(adherent, "backoffice.view")
@@ -109,14 +114,13 @@ def test_a_tampered_demo_account_is_restored():
     user.is_active = False
     user.set_password("autre-chose-2026")
     user.save()
-    RoleAssignment.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).update(verified=False)
 
     output = _seed()
 
     user.refresh_from_db()
     assert user.is_active and user.check_password(DEMO_PASSWORD)
-    assert Role.PRESIDENT in roles_of(user)
+    assert Role.PRESIDENT in roles_of(user)  # through the Bureau mandate, untouched
     assert EmailAddress.objects.get(user=user).verified
     assert "Compte remis en état de démonstration : presidence@cpts-demo.fr." in output
 
