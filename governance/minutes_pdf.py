@@ -22,9 +22,10 @@ MINUTES_TITLE = gettext_lazy("Procès-verbal")
 
 
 def _describe(parameters: dict[str, Any]) -> str:
+    pk = parameters.get("minutes")
     minutes = (
-        Minutes.objects.select_related("meeting").filter(pk=parameters.get("minutes")).first()
-        if isinstance(parameters.get("minutes"), int)
+        Minutes.objects.select_related("meeting").filter(pk=pk).first()
+        if isinstance(pk, int)
         else None
     )
     if minutes is None:

@@ -97,7 +97,7 @@ def _resolution_form(
     request: HttpRequest, meeting: Meeting, resolution: Resolution | None
 ) -> HttpResponse:
     if resolution is None:
-        initial = {"majority": default_majority(meeting)}
+        initial: dict[str, Any] = {"majority": default_majority(meeting)}
     else:
         initial = {
             "title": resolution.title,
@@ -195,8 +195,9 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
         if saved:
             messages.success(request, _("Le vote a été enregistré."))
         else:
-            for message in form.non_field_errors() or [_("Les nombres de voix sont invalides.")]:
-                messages.error(request, message)
+            errors = list(form.non_field_errors()) or [_("Les nombres de voix sont invalides.")]
+            for message in errors:
+                messages.error(request, str(message))
         return redirect(_page_url(meeting))
     quorum = quorum_for(meeting)
     row = with_needed([resolution], quorum.counted if quorum else 0)[0]
