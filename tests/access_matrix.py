@@ -798,9 +798,7 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "meeting_mark_held#held": protected(
             _MEET_WRITE, method="POST", kwargs=_pk("ca_meeting"), referent="404"
         ),
-        "meeting_mark_held#get": protected(
-            _MEET_WRITE, granted="405", kwargs=_pk("group_meeting")
-        ),
+        "meeting_mark_held#get": protected(_MEET_WRITE, granted="405", kwargs=_pk("group_meeting")),
         "meeting_cancel": protected(
             _MEET_WRITE, method="POST", kwargs=_pk("group_meeting"), data={"reason": "Salle"}
         ),
@@ -831,9 +829,7 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         ),
         "agenda_item_move#get": protected(_MEET_WRITE, granted="405", kwargs=_pk("agenda_item")),
         "agenda_document_add": protected(_MEET_WRITE, method="POST", kwargs=_pk("agenda_item")),
-        "agenda_document_add#get": protected(
-            _MEET_WRITE, granted="405", kwargs=_pk("agenda_item")
-        ),
+        "agenda_document_add#get": protected(_MEET_WRITE, granted="405", kwargs=_pk("agenda_item")),
         "agenda_document_delete": protected(
             _MEET_WRITE, method="POST", kwargs=_pk("agenda_document")
         ),
@@ -883,7 +879,7 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "portal_meeting_answer#get": protected(
             "portal.view", granted="405", kwargs=_pk("ag_meeting")
         ),
-        # --- Attendance and proxies (governance/views/attendance.py, governance/views/proxies.py) ---
+        # --- Attendance and proxies (governance/views/attendance.py + proxies.py) ---
         # ag_meeting is convened in a month: proxies are open. A référent only reaches the
         # meetings of the group they lead (404 elsewhere).
         "meeting_attendance": protected(

@@ -1,0 +1,322 @@
+"""Meeting pages: the back-office list, creation, detail, agenda and convocation actions, the
+public answer link and the adherent's "Mes réunions" portal page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import (
+    AgendaItem,
+    BodyKind,
+    Convocation,
+    ConvocationAnswer,
+    Mandate,
+    MandateRole,
+    Meeting,
+    MeetingStatus,
+    Statutes,
+)
+from governance.services.convocations import convene
+from governance.services.meetings import add_agenda_document, add_agenda_item
+from members.models import Member
+from tests.factories import MemberFactory
+from tests.governance.test_meetings import at_local, body, group, make_meeting, seat, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def led_group(referent):
+    return Mandate.objects.get(member__user=referent, role=MandateRole.REFERENT).body
+
+
+def own_member(user) -> Member:
+    return Member.objects.filter(user=user).first() or MemberFactory.create(
+        user=user, email=user.email
+    )
+
+
+# --- List -----------------------------------------------------------------------------------
+
+
+def _list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("meeting_list"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_meeting_list_queries_do_not_grow_with_rows(client, coordinator, association):
+    client.force_login(coordinator)
+    instance = group()
+    member = MemberFactory.create()
+    seat(member, instance)
+    for day in range(2):
+        convene(make_meeting(body=instance, days=day + 1, title=f"Réunion {day}"))
+    few = _list_queries(client)
+    for day in range(18):
+        meeting = make_meeting(body=instance, days=-day - 1, title=f"Passée {day}")
+        Convocation.objects.create(meeting=meeting, member=member)
+    assert _list_queries(client) == few
+
+
+def test_upcoming_meetings_come_first_then_past_ones(client, coordinator, association):
+    client.force_login(coordinator)
+    make_meeting(BodyKind.CA, days=-10, title="Passée ancienne")
+    make_meeting(BodyKind.CA, days=-1, title="Passée récente")
+    make_meeting(BodyKind.CA, days=20, title="Future lointaine")
+    make_meeting(BodyKind.CA, days=2, title="Future proche")
+    response = client.get(reverse("meeting_list"))
+    titles = [m.title for m in response.context["page"].object_list]
+    assert titles == ["Future proche", "Future lointaine", "Passée récente", "Passée ancienne"]
+
+
+def test_list_filters_and_bad_query_strings(client, coordinator, association):
+    client.force_login(coordinator)
+    ca = make_meeting(BodyKind.CA, days=3, title="Conseil")
+    make_meeting(days=5, title="AG")
+    response = client.get(reverse("meeting_list"), {"instance": ca.body_id, "statut": "planned"})
+    assert [m.title for m in response.context["page"].object_list] == ["Conseil"]
+    response = client.get(reverse("meeting_list"), {"instance": "x", "statut": "?", "annee": "zz"})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 2
+
+
+def test_a_referent_lists_and_reads_only_their_groups(client, referent, association):
+    client.force_login(referent)
+    mine = make_meeting(body=led_group(referent), days=4, title="Mon groupe")
+    other = make_meeting(body=group("Autre groupe"), days=4, title="Autre groupe")
+    ca = make_meeting(BodyKind.CA, days=4, title="Conseil")
+    response = client.get(reverse("meeting_list"))
+    assert [m.title for m in response.context["page"].object_list] == ["Mon groupe"]
+    assert client.get(reverse("meeting_detail", args=[mine.pk])).status_code == 200
+    for meeting in (other, ca):
+        assert client.get(reverse("meeting_detail", args=[meeting.pk])).status_code == 404
+        assert client.post(reverse("meeting_convene", args=[meeting.pk])).status_code == 404
+        assert client.get(reverse("meeting_edit", args=[meeting.pk])).status_code == 404
+
+
+def test_a_referent_creates_meetings_for_their_group_only(client, referent, association):
+    client.force_login(referent)
+    mine, other = led_group(referent), group("Autre groupe")
+    response = client.get(reverse("meeting_create"))
+    assert list(response.context["form"].fields["body"].queryset) == [mine]
+    starts = (timezone.localtime() + datetime.timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("meeting_create"), {"body": other.pk, "title": "Intrus", "starts_at": starts}
+    )
+    assert response.status_code == 200 and "body" in response.context["form"].errors
+    response = client.post(
+        reverse("meeting_create"), {"body": mine.pk, "title": "Réunion", "starts_at": starts}
+    )
+    meeting = Meeting.objects.get(title="Réunion")
+    assert response.status_code == 302 and meeting.body == mine
+
+
+def test_tresorier_reads_but_does_not_create(client, tresorier, association):
+    client.force_login(tresorier)
+    meeting = make_meeting(BodyKind.CA, days=3)
+    assert client.get(reverse("meeting_detail", args=[meeting.pk])).status_code == 200
+    assert client.get(reverse("meeting_create")).status_code == 403
+    assert client.post(reverse("meeting_convene", args=[meeting.pk])).status_code == 403
+
+
+# --- Create, detail, actions ----------------------------------------------------------------
+
+
+def test_coordinator_creates_an_ag_with_french_errors(client, coordinator, association):
+    client.force_login(coordinator)
+    ag = body(BodyKind.AG)
+    response = client.get(reverse("meeting_create"), {"instance": ag.pk})
+    assert response.context["form"].initial["body"] == ag.pk
+    starts = timezone.localtime() + datetime.timedelta(days=40)
+    data = {
+        "body": ag.pk,
+        "title": "AG 2026",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    response = client.post(reverse("meeting_create"), data)
+    errors = response.context["form"].errors
+    assert errors["ends_at"] == ["La fin doit être postérieure au début de la réunion."]
+    assert "ag_kind" in errors
+    data.update(ends_at="", ag_kind="ordinary", video_url="visio.exemple.fr/ag")
+    response = client.post(reverse("meeting_create"), data)
+    meeting = Meeting.objects.get()
+    assert response["Location"] == reverse("meeting_detail", args=[meeting.pk])
+    assert meeting.video_url == "https://visio.exemple.fr/ag"
+
+
+def test_detail_shows_the_notice_warning_and_convening_sends(
+    client, president, association, django_capture_on_commit_callbacks
+):
+    client.force_login(president)
+    statutes = Statutes.objects.get_solo()
+    meeting = make_meeting(
+        starts_at=at_local(timezone.localdate() + datetime.timedelta(days=10)), place="Lodève"
+    )
+    add_agenda_item(meeting, title="Rapport moral")
+    response = client.get(reverse("meeting_detail", args=[meeting.pk]))
+    assert f"{statutes.convocation_notice_days} jours" in response.context["warning"]
+    assert "Rapport moral" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("meeting_convene", args=[meeting.pk]))
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CONVENED
+    # every active member: the president's own record at least
+    assert mail.outbox and "http://testserver/convocation/" in mail.outbox[0].body
+    response = client.get(reverse("meeting_detail", args=[meeting.pk]))
+    assert "a été convoquée" in response.context["warning"]
+    assert response.context["summary"].total == Member.objects.filter(status="active").count()
+
+
+def test_convening_a_past_meeting_shows_the_french_refusal(client, coordinator, association):
+    client.force_login(coordinator)
+    meeting = make_meeting(BodyKind.CA, days=-1)
+    response = client.post(reverse("meeting_convene", args=[meeting.pk]), follow=True)
+    assert "Impossible de convoquer une réunion déjà passée" in response.content.decode()
+
+
+def test_agenda_editing_through_the_pages(client, referent, association, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(referent)
+    meeting = make_meeting(body=led_group(referent), days=5)
+    client.post(reverse("agenda_item_create", args=[meeting.pk]), {"title": "Bilan"})
+    client.post(reverse("agenda_item_create", args=[meeting.pk]), {"title": "Projets"})
+    second = AgendaItem.objects.get(title="Projets")
+    client.post(reverse("agenda_item_move", args=[second.pk]), {"direction": "up"})
+    titles = list(meeting.agenda_items.order_by("position").values_list("title", flat=True))
+    assert titles == ["Projets", "Bilan"]
+    response = client.post(reverse("agenda_item_edit", args=[second.pk]), {"title": ""})
+    assert response.status_code == 200 and "title" in response.context["form"].errors
+    client.post(
+        reverse("agenda_document_add", args=[second.pk]),
+        {"title": "Feuille de route", "file": upload()},
+    )
+    document = second.documents.get()
+    response = client.post(
+        reverse("agenda_document_add", args=[second.pk]),
+        {"file": upload("script.sh")},
+        follow=True,
+    )
+    assert "Format de fichier non accepté" in response.content.decode()
+    download = client.get(reverse("agenda_document_download", args=[document.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    client.post(reverse("agenda_document_delete", args=[document.pk]))
+    client.post(reverse("agenda_item_delete", args=[second.pk]))
+    assert list(meeting.agenda_items.values_list("title", "position")) == [("Bilan", 1)]
+
+
+def test_mark_held_and_cancel(client, coordinator, association):
+    client.force_login(coordinator)
+    past = make_meeting(BodyKind.CA, days=-1)
+    client.post(reverse("meeting_mark_held", args=[past.pk]))
+    past.refresh_from_db()
+    assert past.status == MeetingStatus.HELD
+    future = make_meeting(BodyKind.CA, days=3)
+    response = client.post(reverse("meeting_mark_held", args=[future.pk]), follow=True)
+    assert "avant son début" in response.content.decode()
+    client.post(reverse("meeting_cancel", args=[future.pk]), {"reason": ""})
+    future.refresh_from_db()
+    assert future.status == MeetingStatus.PLANNED
+    client.post(reverse("meeting_cancel", args=[future.pk]), {"reason": "Quorum impossible"})
+    future.refresh_from_db()
+    assert future.status == MeetingStatus.CANCELLED
+
+
+# --- Answer link ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def convocation(association):
+    member = MemberFactory.create()
+    instance = group()
+    seat(member, instance)
+    meeting = make_meeting(body=instance, days=3, title="Groupe parcours")
+    convene(meeting)
+    return Convocation.objects.get(meeting=meeting)
+
+
+def test_the_answer_link_needs_no_login(client, convocation):
+    url = reverse("convocation_answer", args=[convocation.token])
+    response = client.get(url)
+    assert response.status_code == 200 and "Groupe parcours" in response.content.decode()
+    response = client.post(url, {"answer": "present"})
+    assert response.status_code == 302
+    convocation.refresh_from_db()
+    assert convocation.answer == ConvocationAnswer.PRESENT and convocation.answered_at
+    response = client.post(url, {"answer": "nimporte"}, follow=True)
+    assert "Choisissez" in response.content.decode()
+
+
+def test_an_unknown_token_is_404(client, convocation):
+    assert client.get(reverse("convocation_answer", args=["inconnu"])).status_code == 404
+    assert client.post(reverse("convocation_answer", args=["inconnu"])).status_code == 404
+
+
+def test_answers_close_once_the_meeting_has_started_or_is_cancelled(client, convocation):
+    url = reverse("convocation_answer", args=[convocation.token])
+    Meeting.objects.filter(pk=convocation.meeting_id).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    response = client.get(url)
+    assert "les réponses sont closes" in response.content.decode()
+    response = client.post(url, {"answer": "absent"}, follow=True)
+    assert "closes" in response.content.decode()
+    convocation.refresh_from_db()
+    assert convocation.answer == ConvocationAnswer.PENDING
+    Meeting.objects.filter(pk=convocation.meeting_id).update(
+        starts_at=timezone.now() + datetime.timedelta(days=1), status=MeetingStatus.CANCELLED
+    )
+    assert "annulée" in client.get(url).content.decode()
+
+
+# --- Portal ---------------------------------------------------------------------------------
+
+
+def test_portal_lists_answers_and_downloads_my_convocations(client, adherent, association):
+    member = own_member(adherent)
+    meeting = make_meeting(days=6, title="AG de printemps")
+    add_agenda_item(meeting, title="Budget")
+    convene(meeting)
+    client.force_login(adherent)
+    response = client.get(reverse("portal_meetings"))
+    assert [c.meeting for c in response.context["upcoming"]] == [meeting]
+    assert "Budget" in response.content.decode()
+    response = client.post(
+        reverse("portal_meeting_answer", args=[meeting.pk]), {"answer": "absent"}
+    )
+    assert response.status_code == 302
+    assert Convocation.objects.get(member=member).answer == ConvocationAnswer.ABSENT
+    ics = client.get(reverse("portal_meeting_ics", args=[meeting.pk]))
+    assert ics["Content-Type"] == "text/calendar"
+    assert b"SUMMARY:AG de printemps" in ics.content
+
+
+def test_portal_meeting_urls_are_404_without_a_convocation(
+    client, adherent, referent, association, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = make_meeting(days=6)
+    item = add_agenda_item(meeting, title="Comptes")
+    document = add_agenda_document(item, title="Comptes", upload=upload())
+    client.force_login(adherent)  # no member record at all
+    assert client.get(reverse("portal_meetings")).status_code == 200
+    assert client.get(reverse("portal_meeting_ics", args=[meeting.pk])).status_code == 404
+    assert client.post(reverse("portal_meeting_answer", args=[meeting.pk])).status_code == 404
+    assert client.get(reverse("agenda_document_download", args=[document.pk])).status_code == 404
+    own_member(adherent)
+    convene(meeting)  # the adherent is now convened to the AG
+    assert client.get(reverse("agenda_document_download", args=[document.pk])).status_code == 200
+    client.force_login(referent)  # convened too (active member), but not to another group
+    other = make_meeting(body=group("Autre"), days=6)
+    other_item = add_agenda_item(other, title="Point")
+    other_doc = add_agenda_document(other_item, title="Doc", upload=upload())
+    assert client.get(reverse("agenda_document_download", args=[other_doc.pk])).status_code == 404
