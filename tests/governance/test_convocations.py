@@ -184,3 +184,16 @@ def test_cancelling_a_convened_meeting_emails_the_invitees(
     assert message.subject.startswith("Annulation")
     assert "Motif : Salle indisponible" in message.body
     assert ics_of(message)["STATUS"] == "CANCELLED"
+
+
+def test_convening_leaves_an_audit_record(association):
+    from auditlog.models import LogEntry
+
+    meeting = make_meeting()
+    MemberFactory.create()
+    services.convene(meeting)
+    status_changes = [
+        entry.changes_dict.get("status") for entry in LogEntry.objects.get_for_object(meeting)
+    ]
+    assert ["planned", "convened"] in status_changes
+    assert LogEntry.objects.filter(content_type__model="convocation").exists()

@@ -119,6 +119,14 @@ def test_a_referent_creates_meetings_for_their_group_only(client, referent, asso
     assert response.status_code == 302 and meeting.body == mine
 
 
+def test_a_referent_cannot_touch_another_groups_agenda(client, referent, association):
+    client.force_login(referent)
+    item = add_agenda_item(make_meeting(body=group("Autre groupe"), days=4), title="Point")
+    assert client.get(reverse("agenda_item_edit", args=[item.pk])).status_code == 404
+    assert client.post(reverse("agenda_item_delete", args=[item.pk])).status_code == 404
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+
+
 def test_tresorier_reads_but_does_not_create(client, tresorier, association):
     client.force_login(tresorier)
     meeting = make_meeting(BodyKind.CA, days=3)

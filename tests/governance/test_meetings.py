@@ -223,6 +223,7 @@ def test_notice_warning_boundary_before_convening(association, days, warns):
     warning = notice_warning(meeting, now)
     assert (warning is not None) is warns
     if warns:
+        assert warning is not None
         assert "14 jour(s)" in warning and "15 jours" in warning
 
 
@@ -233,7 +234,7 @@ def test_notice_warning_counts_from_the_convocation_date(association):
         status=MeetingStatus.CONVENED,
         convened_at=convened,
     )
-    assert "a été convoquée 14 jour(s)" in notice_warning(meeting)
+    assert "a été convoquée 14 jour(s)" in (notice_warning(meeting) or "")
     meeting.convened_at = convened - datetime.timedelta(days=1)
     assert notice_warning(meeting) is None
 
@@ -247,5 +248,5 @@ def test_a_second_convocation_has_its_own_notice_and_other_bodies_none(associati
     )
     assert notice_warning(second, now) is None  # 7 days required by default
     second.starts_at = at_local(timezone.localdate(now) + datetime.timedelta(days=6))
-    assert "7 jours" in notice_warning(second, now)
+    assert "7 jours" in (notice_warning(second, now) or "")
     assert notice_warning(make_meeting(BodyKind.CA, days=1), now) is None

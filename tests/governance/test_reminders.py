@@ -4,21 +4,23 @@ be absent or represented, through the Celery task."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from governance.models import Convocation, ConvocationAnswer, MeetingStatus
+from governance.models import Convocation, ConvocationAnswer, Meeting, MeetingStatus
 from governance.services.convocations import convene, send_reminders
 from governance.tasks import send_meeting_reminders
+from members.models import Member
 from tests.factories import MemberFactory
 from tests.governance.test_meetings import group, make_meeting, seat
 
 pytestmark = pytest.mark.django_db
 
 
-def convened_group_meeting(hours: float, answers: list[str]):
+def convened_group_meeting(hours: float, answers: Sequence[str]) -> tuple[Meeting, list[Member]]:
     instance = group(f"Groupe {hours}")
     members = [MemberFactory.create() for _ in answers]
     for member in members:
