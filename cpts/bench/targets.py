@@ -10,6 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from cpts.bench import governance
 from cpts.models import GeneratedDocument
 
 
@@ -62,6 +63,13 @@ PAGES: list[BenchPage] = [
     BenchPage("member_list", query="fee=en_retard&sort=-commune&page=2"),
     BenchPage("member_export", query="format=csv"),
     BenchPage("member_export", query="format=xlsx"),
+    # Governance (governance/views/): the gouvernance page, meetings, the decision register and
+    # the attendance of an AG with a convocation and an attendance row per member. The URL
+    # arguments grow the governance data set to the scale first (cpts/bench/governance.py).
+    BenchPage("governance_page", kwargs=governance.page_kwargs),
+    BenchPage("meeting_list", kwargs=governance.page_kwargs),
+    BenchPage("decision_register", kwargs=governance.page_kwargs),
+    BenchPage("meeting_attendance", kwargs=governance.ag_kwargs),
 ]
 
 JOBS: list[BenchJob] = [

@@ -36,6 +36,7 @@ from governance.models import (
 )
 from governance.rules import VoteCounts, is_adopted, vote_errors
 from governance.selectors.voting import meeting_date, quorum_for, voting_members
+from governance.services.mandates import validate_mandate
 from members.models import College
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def _seed() -> str:
 
 
 def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in GOVERNANCE_MODELS}
+    return {model.__name__: model._default_manager.count() for model in GOVERNANCE_MODELS}
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +175,13 @@ def test_bureau_and_ca_respect_the_statutes(seeded: dict[str, Any]):
     assert running_ca.filter(elected_at=first_ag, start_date=meeting_date(first_ag)).count() >= 10
     assert Mandate.objects.filter(body__in=[ca, bureau], end_date__lt=today).count() >= 2
     assert all(m.member.status == "active" for m in Mandate.objects.select_related("member"))
+
+
+def test_every_demo_mandate_passes_the_statutory_checks(seeded: dict[str, Any]):
+    mandates = Mandate.objects.select_related("member", "body", "college")
+    assert mandates.count() > 50
+    for mandate in mandates:
+        validate_mandate(mandate)  # raises a ValidationError naming the broken rule
 
 
 def test_six_working_groups_each_with_a_referent(seeded: dict[str, Any]):
@@ -293,3 +301,40 @@ def test_meetings_to_come(seeded: dict[str, Any]):
     groups = Meeting.objects.filter(body__kind=BodyKind.GROUP, starts_at__gte=now)
     assert groups.count() == 3
     assert groups.filter(status=MeetingStatus.CONVENED).exists()
+
+
+def test_bench_governance_data_set_grows_with_the_members_and_is_idempotent(
+    seeded: dict[str, Any],
+):
+    from cpts.bench import governance as bench
+    from cpts.bench.targets import PAGES
+    from members.models import Member
+
+    counts = bench.seed_governance()
+    active = Member.objects.filter(status="active").count()
+    assert counts.convocations == counts.attendances == active
+    assert bench.seed_governance() == counts
+    meeting = bench.bench_ag()
+    limit = Statutes.objects.get_solo().max_proxies_per_holder
+    held = Counter(Proxy.objects.filter(meeting=meeting).values_list("holder_id", flat=True))
+    assert held and max(held.values()) <= limit
+    represented = Attendance.objects.filter(meeting=meeting, status=AttendanceStatus.REPRESENTED)
+    assert represented.count() == counts.proxies
+    holders = set(represented.values_list("represented_by_id", flat=True))
+    assert holders <= set(
+        Attendance.objects.filter(meeting=meeting, status=AttendanceStatus.PRESENT).values_list(
+            "member_id", flat=True
+        )
+    )
+    urls = {
+        page.url_name: page.url()
+        for page in PAGES
+        if page.kwargs in (bench.page_kwargs, bench.ag_kwargs)
+    }
+    assert urls["meeting_attendance"] == f"/gouvernance/reunions/{meeting.pk}/presences/"
+    assert set(urls) == {
+        "governance_page",
+        "meeting_list",
+        "decision_register",
+        "meeting_attendance",
+    }
