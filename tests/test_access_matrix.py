@@ -42,6 +42,7 @@ from governance.models import (
     Meeting,
     MeetingStatus,
     Minutes,
+    Proxy,
     Resolution,
 )
 from members.models import College, FeeRule, Member, MembershipRequest
@@ -290,6 +291,9 @@ def _governance_objects(
         mandate_end=date(2029, 6, 30),
     )
     minutes = Minutes.objects.create(meeting=ca_meeting, text="Procès-verbal du conseil.")
+    giver = MemberFactory.create(last_name="Mandant")
+    Convocation.objects.create(meeting=ag_meeting, member=giver, can_vote=True, sent_at=now)
+    proxy = Proxy.objects.create(meeting=ag_meeting, giver=giver, holder=member)
     agenda_item = AgendaItem.objects.create(meeting=group_meeting, position=1, title="Bilan")
     agenda_document = AgendaDocument.objects.create(
         item=agenda_item, title="Bilan", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bilan.pdf")
@@ -308,6 +312,7 @@ def _governance_objects(
         "resolution": resolution,
         "election": election,
         "minutes": minutes,
+        "proxy": proxy,
         "agenda_item": agenda_item,
         "agenda_document": agenda_document,
     }
