@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -180,7 +181,7 @@ def test_vote_errors_refuses_negative_counts():
 
 # --- Proxies --------------------------------------------------------------------------------
 
-ALLOWED = {
+ALLOWED: dict[str, Any] = {
     "giver_can_vote": True,
     "holder_can_vote": True,
     "same_person": False,
