@@ -66,6 +66,9 @@ def test_convening_an_ag_emails_every_active_member_with_the_ics(
     assert "Rapport d'activité" in message.body
     assert "Droit de vote : oui" in message.body
     assert "Droit de vote : non" in by_address["bruno@exemple.fr"].body
+    proxy_url = f"https://cpts.test/portail/reunions/{meeting.pk}/procuration/"
+    assert proxy_url in message.body
+    assert proxy_url not in by_address["bruno@exemple.fr"].body
     event = ics_of(message)
     assert event["DTSTART"] == meeting.starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     assert unescape(event["SUMMARY"]) == "Assemblée générale 2026"

@@ -27,7 +27,15 @@ from governance.services.convocations import convene
 from governance.services.meetings import add_agenda_document, add_agenda_item
 from members.models import Member
 from tests.factories import MemberFactory
-from tests.governance.test_meetings import at_local, body, group, make_meeting, seat, upload
+from tests.governance.test_meetings import (
+    at_local,
+    body,
+    group,
+    make_meeting,
+    pay,
+    seat,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -262,6 +270,19 @@ def test_the_answer_link_needs_no_login(client, convocation):
     assert convocation.answer == ConvocationAnswer.PRESENT and convocation.answered_at
     response = client.post(url, {"answer": "nimporte"}, follow=True)
     assert "Choisissez" in response.content.decode()
+
+
+def test_a_voting_invitee_of_an_ag_can_give_a_proxy_from_the_link(client, association):
+    meeting = make_meeting(days=10)
+    voter = MemberFactory.create()
+    pay(voter, timezone.localdate(meeting.starts_at).year)
+    MemberFactory.create()
+    convene(meeting)
+    proxy_url = reverse("proxy_give", args=[meeting.pk])
+    for convocation in Convocation.objects.filter(meeting=meeting):
+        page = client.get(reverse("convocation_answer", args=[convocation.token])).content
+        assert (proxy_url in page.decode()) is convocation.can_vote
+    assert Convocation.objects.filter(meeting=meeting, can_vote=True).count() == 1
 
 
 def test_an_unknown_token_is_404(client, convocation):
