@@ -280,3 +280,12 @@ def test_the_quorum_fragment_can_be_polled(client, ag, people, coordinator):
     assert response.status_code == 200
     assert page.lstrip().startswith("<section")
     assert "Quorum non atteint" in page
+
+
+def test_attendance_and_proxies_leave_an_audit_record(ag, people, coordinator):
+    from auditlog.models import LogEntry
+
+    attendance = set_attendance(ag, people[2], AttendanceStatus.PRESENT, coordinator)
+    assert LogEntry.objects.get_for_object(attendance).exists()
+    proxy = Proxy.objects.get(meeting=ag, giver=people[0])
+    assert LogEntry.objects.get_for_object(proxy).exists()
