@@ -38,7 +38,24 @@ NAV_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("association", ("territory", "association_", "user_", "invitation_")),
     ("documents", ("document_", "identity_sheet_")),
     ("directory", ("directory",)),
-    ("portal", ("portal_",)),
+    (
+        "governance",
+        (
+            "governance_page",
+            "body_",
+            "mandate_",
+            "statutes",
+            "meeting_",
+            "agenda_",
+            "attendance_",
+            "resolution_",
+            "election_",
+            "candidate_",
+            "minutes_",
+            "decision_register",
+        ),
+    ),
+    ("portal", ("portal_", "proxy_", "group_", "convocation_")),
     ("account", ("account_", "mfa_")),
 )
 

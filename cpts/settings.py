@@ -140,6 +140,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Daily; sends only what is due and never the same reminder twice (members.services.campaigns).
     "members-renewal-campaign": {"task": "members.renewal_campaign", "schedule": 24 * 60 * 60},
+    # Hourly; reminds the invitees of meetings starting within 48 h, once per meeting.
+    "governance-meeting-reminders": {
+        "task": "governance.tasks.send_meeting_reminders",
+        "schedule": 60 * 60,
+    },
 }
 # Renewal campaign: first email each year on this day (MM-DD) to active members not "à jour",
 # a second reminder this many days after the first.
@@ -225,6 +230,8 @@ MFA_TOTP_ISSUER = "Maillage"
 # When on, a coordinator must activate TOTP before using any page but the MFA set-up.
 MAILLAGE_MFA_REQUIRED_FOR_COORDINATOR = env_bool("MAILLAGE_MFA_REQUIRED_FOR_COORDINATOR", False)
 MAILLAGE_INVITATION_DAYS = env_int("MAILLAGE_INVITATION_DAYS", 14)
+# Address of the site in links of emails sent by background tasks (no request to read it from).
+MAILLAGE_SITE_URL = env_str("MAILLAGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Logging: one line per record on stderr; Celery and Django at INFO. ---
 LOGGING = {

@@ -9,7 +9,7 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from cpts.permissions import register_role_holder_provider, register_role_provider
         from cpts.selectors.accounts import register_role_grant_provider
-        from governance import audit  # noqa: F401
+        from governance import audit, documents, minutes_pdf  # noqa: F401
         from governance.roles import mandate_grants, mandate_roles, role_holder_names
 
         register_role_provider(mandate_roles)

@@ -248,6 +248,8 @@ def _convocation_token(objects: MatrixObjects) -> dict[str, Any]:
     return {"token": objects.convocation.token}
 
 
+_DOCS = "reports.view | portal.view"
+
 MATRIX: Mapping[str, Entry] = MappingProxyType(
     {
         # --- Landing pages (cpts/views/home.py) ---
@@ -281,13 +283,16 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "document_list#bad-page": protected("reports.view", query="page=abc"),
         "identity_sheet_request": protected("reports.generate", method="POST"),
         "identity_sheet_request#get": protected("reports.generate", granted="405"),
-        "document_detail": protected("reports.view", kwargs=_pk("document")),
-        "document_detail#missing": protected("reports.view", granted="404", kwargs=_missing_pk),
-        "document_progress": protected("reports.view", kwargs=_pk("document"), htmx=True),
-        "document_download": protected("reports.view", kwargs=_pk("document")),
-        "document_download#failed": protected(
-            "reports.view", granted="404", kwargs=_pk("failed_document")
+        # Readable with reports.view, or by whoever requested the document (404 otherwise).
+        "document_detail": protected(_DOCS, kwargs=_pk("document"), adherent="404", referent="404"),
+        "document_detail#missing": protected(_DOCS, granted="404", kwargs=_missing_pk),
+        "document_progress": protected(
+            _DOCS, kwargs=_pk("document"), htmx=True, adherent="404", referent="404"
         ),
+        "document_download": protected(
+            _DOCS, kwargs=_pk("document"), adherent="404", referent="404"
+        ),
+        "document_download#failed": protected(_DOCS, granted="404", kwargs=_pk("failed_document")),
         "document_retry": protected("reports.generate", method="POST", kwargs=_pk("document")),
         "document_retry#failed": protected(
             "reports.generate", method="POST", kwargs=_pk("failed_document")

@@ -27,6 +27,15 @@ def _document_or_404(pk: int) -> GeneratedDocument:
     return document
 
 
+def _readable_document(request: HttpRequest, pk: int) -> GeneratedDocument:
+    """A document the user may read: any with ``reports.view``, otherwise only the ones they
+    requested themselves (a référent's attendance sheet); others are not revealed (404)."""
+    document = _document_or_404(pk)
+    if not user_can(request.user, "reports.view") and document.requested_by_id != request.user.pk:
+        raise Http404(_("Ce document n'existe pas."))
+    return document
+
+
 def _request_and_redirect(
     request: HttpRequest, kind: str, parameters: dict[str, Any]
 ) -> HttpResponse:
@@ -57,16 +66,16 @@ def identity_sheet_request(request: HttpRequest) -> HttpResponse:
     return _request_and_redirect(request, "identity_sheet", {})
 
 
-@permission_required("reports.view")
+@permission_required("reports.view", "portal.view")
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    info = document_info(_document_or_404(pk))
+    info = document_info(_readable_document(request, pk))
     return render(request, "documents/detail.html", {"info": info, "document": info.document})
 
 
-@permission_required("reports.view")
+@permission_required("reports.view", "portal.view")
 def document_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress block alone, polled every second by the detail page until finished."""
-    info = document_info(_document_or_404(pk))
+    info = document_info(_readable_document(request, pk))
     return render(request, "documents/_progress.html", {"info": info, "document": info.document})
 
 
@@ -82,9 +91,9 @@ def document_file_response(document: GeneratedDocument) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=PurePosixPath(document.file.name).name)
 
 
-@permission_required("reports.view")
+@permission_required("reports.view", "portal.view")
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    return document_file_response(_document_or_404(pk))
+    return document_file_response(_readable_document(request, pk))
 
 
 @permission_required("reports.generate")

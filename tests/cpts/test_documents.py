@@ -332,6 +332,8 @@ VIEWS = [
     ("document_download", "get", True),
     ("document_retry", "post", True),
 ]
+# Readable by their requester too: to others without reports.view they do not exist.
+OWN_DOCUMENT_VIEWS = {"document_detail", "document_progress", "document_download"}
 
 
 @pytest.mark.parametrize(("name", "method", "with_pk"), VIEWS)
@@ -350,8 +352,19 @@ def test_adherent_and_referent_are_refused(client, personas, persona, name, meth
     document = _done_document()
     client.force_login(personas[persona])
     url = reverse(name, args=[document.pk]) if with_pk else reverse(name)
-    assert getattr(client, method)(url).status_code == 403
+    expected = 404 if name in OWN_DOCUMENT_VIEWS else 403
+    assert getattr(client, method)(url).status_code == expected
     assert GeneratedDocument.objects.count() == 1
+
+
+@pytest.mark.parametrize("name", sorted(OWN_DOCUMENT_VIEWS))
+def test_the_requester_reads_their_own_document_without_reports_view(client, referent, name):
+    """A référent prints their group's attendance sheet: its job page and file are theirs."""
+    document = _done_document()
+    document.requested_by = referent
+    document.save()
+    client.force_login(referent)
+    assert client.get(reverse(name, args=[document.pk])).status_code == 200
 
 
 def test_board_member_may_view_but_not_generate(client):
