@@ -67,7 +67,7 @@ COLLEGES = [
         "etablissements",
         "Établissements et médico-social",
         True,
-        2,
+        3,
         [],
         [],
         "Établissements de santé et médico-sociaux, services à domicile, DAC, professionnels "

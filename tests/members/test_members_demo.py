@@ -84,7 +84,7 @@ def test_colleges_and_fee_rules(seeded: str):
     ]
     assert (colleges["liberaux"].is_voting, colleges["liberaux"].ca_seats) == (True, 6)
     assert colleges["exercice-coordonne"].ca_seats == 3
-    assert colleges["etablissements"].ca_seats == 2
+    assert colleges["etablissements"].ca_seats == 3
     assert (colleges["usagers-elus"].is_voting, colleges["usagers-elus"].ca_seats) == (False, 0)
     for year in demo_years():
         rules = FeeRule.objects.filter(year=year)
