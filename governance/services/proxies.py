@@ -27,25 +27,28 @@ from governance.selectors.voting import can_vote, meeting_date
 from members.models import Member
 
 
-def proxies_closed_reason(meeting: Meeting) -> str | None:
-    """Why no proxy can be given or withdrawn for ``meeting`` now, or None."""
+def proxies_closed_reason(meeting: Meeting, *, at_the_door: bool = False) -> str | None:
+    """Why no proxy can be given or withdrawn for ``meeting`` now, or None. Online proxies
+    close when the AG starts; a signed paper proxy handed in ``at_the_door`` is still
+    recorded by the coordination while the AG is in session (until it is declared held)."""
     if meeting.body.kind != BodyKind.AG:
         return _("Les procurations ne concernent que l'assemblée générale.")
     if meeting.status == MeetingStatus.CANCELLED:
         return _("Cette AG est annulée : aucune procuration ne peut être donnée.")
-    if (
-        meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
-        or timezone.now() >= meeting.starts_at
-    ):
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
+        return _("Les procurations sont closes : l'AG est terminée.")
+    if not at_the_door and timezone.now() >= meeting.starts_at:
         return _("Les procurations sont closes : l'AG a commencé.")
     return None
 
 
 @transaction.atomic
-def give_proxy(meeting: Meeting, giver: Member, holder: Member, by: Any) -> Proxy:
+def give_proxy(
+    meeting: Meeting, giver: Member, holder: Member, by: Any, *, at_the_door: bool = False
+) -> Proxy:
     """``giver`` gives their vote at ``meeting`` to ``holder`` (replacing an earlier proxy of
     the giver). Raises ValidationError with a French message naming the field."""
-    closed = proxies_closed_reason(meeting)
+    closed = proxies_closed_reason(meeting, at_the_door=at_the_door)
     if closed:
         raise ValidationError(closed)
     # Lock both members (in a fixed order, so two requests never wait on each other) before
@@ -94,16 +97,18 @@ def give_proxy(meeting: Meeting, giver: Member, holder: Member, by: Any) -> Prox
 
 
 def record_paper_proxy(meeting: Meeting, giver: Member, holder: Member, by: Any) -> Proxy:
-    """A signed paper proxy handed to the coordination: the same rules as online."""
-    return give_proxy(meeting, giver, holder, by)
+    """A signed paper proxy handed to the coordination: the same rules as online, and still
+    accepted once the AG has started (proxies are often handed in at the door)."""
+    return give_proxy(meeting, giver, holder, by, at_the_door=True)
 
 
 @transaction.atomic
-def revoke_proxy(proxy: Proxy, by: Any) -> None:
-    """Withdraw a proxy before the AG starts: the giver is back to "no answer" (their
+def revoke_proxy(proxy: Proxy, by: Any, *, at_the_door: bool = False) -> None:
+    """Withdraw a proxy before the AG starts (the coordination may still correct one
+    ``at_the_door`` while the AG is in session): the giver is back to "no answer" (their
     convocation) and "not recorded" (their attendance)."""
     meeting = proxy.meeting
-    closed = proxies_closed_reason(meeting)
+    closed = proxies_closed_reason(meeting, at_the_door=at_the_door)
     if closed:
         raise ValidationError(closed)
     Attendance.objects.filter(

@@ -69,7 +69,7 @@ def meeting_proxy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     proxy = get_object_or_404(Proxy.objects.select_related("giver", "holder"), pk=pk)
     meeting = meeting_for(request.user, proxy.meeting_id, manage=True)
     try:
-        revoke_proxy(proxy, request.user)
+        revoke_proxy(proxy, request.user, at_the_door=True)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:

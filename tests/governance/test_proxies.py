@@ -201,7 +201,7 @@ def test_proxies_close_when_the_ag_starts(association, coordinator, starts_in, s
     giver, holder = voting_member(meeting), voting_member(meeting)
     with pytest.raises(ValidationError) as exc:
         give_proxy(meeting, giver, holder, coordinator)
-    assert exc.value.messages == ["Les procurations sont closes : l'AG a commencé."]
+    assert exc.value.messages[0].startswith("Les procurations sont closes : l'AG ")
 
 
 def test_no_proxy_for_a_cancelled_ag_or_another_body(association, coordinator):
@@ -219,6 +219,24 @@ def test_a_paper_proxy_follows_the_same_rules(ag, trio, coordinator):
     assert record_paper_proxy(ag, a, b, coordinator).holder == b
     with pytest.raises(ValidationError):
         record_paper_proxy(ag, b, a, coordinator)
+
+
+def test_a_paper_proxy_is_accepted_at_the_door_until_the_ag_is_declared_held(
+    association, coordinator
+):
+    meeting = make_meeting(starts_in=timedelta(minutes=-5), status=MeetingStatus.CONVENED)
+    giver, holder = voting_member(meeting), voting_member(meeting)
+    proxy = record_paper_proxy(meeting, giver, holder, coordinator)
+    assert Attendance.objects.get(meeting=meeting, member=giver).represented_by == holder
+    with pytest.raises(ValidationError):  # the giver cannot withdraw it online any more
+        revoke_proxy(proxy, giver.user)
+    revoke_proxy(proxy, coordinator, at_the_door=True)  # the coordination corrects a mistake
+    assert not Proxy.objects.filter(meeting=meeting).exists()
+    meeting.status = MeetingStatus.HELD
+    meeting.save()
+    with pytest.raises(ValidationError) as exc:
+        record_paper_proxy(meeting, giver, holder, coordinator)
+    assert exc.value.messages == ["Les procurations sont closes : l'AG est terminée."]
 
 
 def test_revoking_before_the_start_clears_the_answer_and_the_representation(ag, trio, coordinator):
