@@ -8,8 +8,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+)
+from django.utils.translation import gettext_lazy as _
 
+from cpts.models.territory import normalize_search
 from governance.models import (
     Attendance,
     AttendanceStatus,
@@ -28,6 +39,7 @@ from governance.selectors.voting import (
     with_voting_right,
 )
 from members.models import Member
+from members.selectors.members import Fold
 
 
 def invitees(meeting: Meeting) -> QuerySet[Member]:
@@ -72,28 +84,30 @@ class AttendanceRow:
         return self.status == AttendanceStatus.REPRESENTED and self.holder_present
 
 
-def attendance_rows(meeting: Meeting, member_ids: list[int] | None = None) -> list[AttendanceRow]:
-    """One row per invitee (sorted by name), or only ``member_ids``; four queries in all."""
-    members = _with_can_vote(
-        invitees(meeting).select_related("profession", "college"), meeting
-    ).order_by("last_name", "first_name", "organisation_name", "pk")
-    if member_ids is not None:
-        members = members.filter(pk__in=member_ids)
-    member_list = list(members)
-    attendances = {
-        row.member_id: row
-        for row in Attendance.objects.filter(meeting=meeting).select_related("represented_by")
-    }
+def _rows(meeting: Meeting, member_list: list[Any], *, every: bool = False) -> list[AttendanceRow]:
+    """The rows of ``member_list`` (annotated with ``can_vote``): their attendance, the proxy
+    each gave and those each holds, read for these members only, or for the whole meeting
+    when ``every`` invitee is listed (three queries)."""
+    attendances_qs = Attendance.objects.filter(meeting=meeting)
+    proxies = Proxy.objects.filter(meeting=meeting)
+    if not every:
+        ids = [member.pk for member in member_list]
+        attendances_qs = attendances_qs.filter(member_id__in=ids)
+        proxies = proxies.filter(Q(giver_id__in=ids) | Q(holder_id__in=ids))
+    attendances = {row.member_id: row for row in attendances_qs.select_related("represented_by")}
     given: dict[int, Proxy] = {}
     held: dict[int, list[Member]] = defaultdict(list)
-    for proxy in Proxy.objects.filter(meeting=meeting).select_related("giver", "holder"):
+    for proxy in proxies.select_related("giver", "holder"):
         given[proxy.giver_id] = proxy
         held[proxy.holder_id].append(proxy.giver)
-    present = {
-        member_id
-        for member_id, row in attendances.items()
-        if row.status == AttendanceStatus.PRESENT
+    holder_ids = {
+        row.represented_by_id for row in attendances.values() if row.represented_by_id is not None
     }
+    present = set(
+        Attendance.objects.filter(
+            meeting=meeting, member_id__in=holder_ids, status=AttendanceStatus.PRESENT
+        ).values_list("member_id", flat=True)
+    )
     rows = []
     for member in member_list:
         attendance = attendances.get(member.pk)
@@ -115,6 +129,139 @@ def attendance_rows(meeting: Meeting, member_ids: list[int] | None = None) -> li
             )
         )
     return rows
+
+
+def _ordered_invitees(meeting: Meeting) -> QuerySet[Any]:
+    return _with_can_vote(
+        invitees(meeting).select_related("profession", "college"), meeting
+    ).order_by("last_name", "first_name", "organisation_name", "pk")
+
+
+def attendance_rows(meeting: Meeting, member_ids: list[int] | None = None) -> list[AttendanceRow]:
+    """One row per invitee (sorted by name), or only ``member_ids``; five queries in all."""
+    members = _ordered_invitees(meeting)
+    if member_ids is None:
+        return _rows(meeting, list(members), every=True)
+    return _rows(meeting, list(members.filter(pk__in=member_ids)))
+
+
+# The status filter of the attendance page: query-string value → (label, condition).
+NOT_RECORDED = "non-pointes"
+VOTING = "votants"
+STATUS_FILTERS: dict[str, Any] = {
+    "": _("Tous"),
+    NOT_RECORDED: _("Non pointés"),
+    "presents": _("Présents"),
+    "representes": _("Représentés"),
+    "excuses": _("Excusés"),
+    "absents": _("Absents"),
+    VOTING: _("Votants"),
+}
+_STATUS_OF_FILTER = {
+    "presents": AttendanceStatus.PRESENT,
+    "representes": AttendanceStatus.REPRESENTED,
+    "excuses": AttendanceStatus.EXCUSED,
+    "absents": AttendanceStatus.ABSENT,
+}
+MAX_SEARCH_LENGTH = 100
+MAX_SEARCH_WORDS = 5
+
+
+@dataclass(frozen=True)
+class AttendanceFilters:
+    q: str = ""
+    status: str = ""
+
+    @classmethod
+    def from_query(cls, query: Any) -> AttendanceFilters:
+        """Filters from a query string; a value that does not parse is ignored."""
+        status = query.get("statut", "")
+        return cls(
+            q=" ".join(str(query.get("q", "")).split())[:MAX_SEARCH_LENGTH],
+            status=status if status in STATUS_FILTERS else "",
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.q or self.status)
+
+
+class _Names(Func):
+    """``last_name first_name organisation_name`` in one string, folded once per row."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = CharField()
+
+    def __init__(self, prefix: str = "") -> None:
+        super().__init__(
+            F(f"{prefix}last_name"), F(f"{prefix}first_name"), F(f"{prefix}organisation_name")
+        )
+
+
+def search_members(members: QuerySet[Any], query: str, prefix: str = "") -> QuerySet[Any]:
+    """Rows of ``members`` whose member (reached through ``prefix``, e.g. ``"member__"``) has
+    every word of ``query`` in their name, first name or organisation (accents and case
+    ignored) or in their profession."""
+    words = query.split()[:MAX_SEARCH_WORDS]
+    if not words:
+        return members
+    members = members.alias(names_folded=Fold(_Names(prefix)))
+    for word in words:
+        folded = normalize_search(word)
+        condition = Q(**{f"{prefix}profession__label__icontains": word})
+        if folded:
+            condition |= Q(names_folded__contains=folded)
+        members = members.filter(condition)
+    return members
+
+
+def attendance_members(meeting: Meeting, filters: AttendanceFilters) -> QuerySet[Any]:
+    """The invitees matching ``filters``, sorted by name, with ``can_vote`` annotated: a
+    queryset to paginate (a page costs one query, then ``rows_for_page``)."""
+    members = search_members(_ordered_invitees(meeting), filters.q)
+    if filters.status == NOT_RECORDED:
+        recorded = Attendance.objects.filter(meeting=meeting).values("member_id")
+        members = members.exclude(pk__in=recorded)
+    elif filters.status == VOTING:
+        members = members.filter(can_vote=True)
+    elif filters.status:
+        marked = Attendance.objects.filter(
+            meeting=meeting, status=_STATUS_OF_FILTER[filters.status]
+        ).values("member_id")
+        members = members.filter(pk__in=marked)
+    return members
+
+
+def rows_for_page(meeting: Meeting, members: Any) -> list[AttendanceRow]:
+    """The rows of one page of ``attendance_members`` (three queries besides the page's)."""
+    return _rows(meeting, list(members))
+
+
+def proxies_of(meeting: Meeting, limit: int) -> tuple[list[Proxy], int]:
+    """The first ``limit`` proxies of ``meeting`` by giver's name, and how many there are."""
+    proxies = Proxy.objects.filter(meeting=meeting)
+    shown = list(
+        proxies.select_related("giver", "holder").order_by(
+            "giver__last_name", "giver__first_name", "giver__organisation_name", "pk"
+        )[:limit]
+    )
+    total = len(shown) if len(shown) < limit else proxies.count()
+    return shown, total
+
+
+def paper_proxy_choices(meeting: Meeting, query: str, limit: int = 20) -> QuerySet[Member]:
+    """Invitees matching ``query`` (at most ``limit``), for a select of the paper proxy form;
+    none before a name is typed."""
+    if not query.split():
+        return Member.objects.none()
+    matching = search_members(invitees(meeting), query).order_by(
+        "last_name", "first_name", "organisation_name", "pk"
+    )
+    ids = list(matching.values_list("pk", flat=True)[:limit])
+    return Member.objects.filter(pk__in=ids).order_by(
+        "last_name", "first_name", "organisation_name", "pk"
+    )
 
 
 def _name_key(member: Member) -> tuple[str, str, str]:

@@ -3,14 +3,16 @@ and the request of the feuille d'émargement PDF."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,18 +20,28 @@ from cpts.jobs import request_document
 from cpts.permissions import permission_required
 from governance import documents as _documents  # noqa: F401  (registers the PDF kind)
 from governance.access import can_manage_body, meeting_for
-from governance.forms.attendance import AttendanceMarkForm, PaperProxyForm
+from governance.forms.attendance import AttendanceMarkForm, MemberChoiceField, PaperProxyForm
 from governance.models import AttendanceStatus, BodyKind, Meeting
 from governance.selectors.attendance import (
+    MAX_SEARCH_LENGTH,
+    STATUS_FILTERS,
+    AttendanceFilters,
     attendance_figures,
+    attendance_members,
     attendance_rows,
     invitees,
+    paper_proxy_choices,
+    proxies_of,
     proxies_open,
+    rows_for_page,
 )
 from governance.services.attendance import attendance_closed_reason, set_attendance
+from members.models import Member
 
 READ = ("governance.view", "groups.lead")
 WRITE = ("governance.manage", "groups.lead")
+PAGE_SIZE = 50
+PROXY_LIST_SIZE = 20
 
 # The buttons of a row: the giver of a proxy is present or represented, never absent.
 BUTTONS = (
@@ -52,31 +64,75 @@ def _row_context(meeting: Meeting, can_mark: bool) -> dict[str, Any]:
     }
 
 
+def _list_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """The filtered, paginated rows of the attendance list: a fixed number of queries for a
+    page, whatever the number of invitees."""
+    filters = AttendanceFilters.from_query(request.GET)
+    members = attendance_members(meeting, filters)
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "filters": filters,
+        "status_filters": STATUS_FILTERS.items(),
+        "page": page,
+        "rows": rows_for_page(meeting, page.object_list),
+    }
+
+
+def _paper_proxy_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """The paper proxy form: its two selects list the invitees matching the names typed in
+    its search fields (never every invitee)."""
+    giver_q = " ".join(request.GET.get("mandant", "").split())[:MAX_SEARCH_LENGTH]
+    holder_q = " ".join(request.GET.get("mandataire", "").split())[:MAX_SEARCH_LENGTH]
+    form = PaperProxyForm(members=Member.objects.none())
+    cast(MemberChoiceField, form.fields["giver"]).queryset = paper_proxy_choices(meeting, giver_q)
+    cast(MemberChoiceField, form.fields["holder"]).queryset = paper_proxy_choices(meeting, holder_q)
+    return {"proxy_form": form, "giver_q": giver_q, "holder_q": holder_q}
+
+
 @permission_required(*READ)
 @require_safe
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tablet page. htmx asks for the list alone (search, status filter) or for the
+    paper proxy form alone (its name searches), through ``HX-Target``."""
     meeting = meeting_for(request.user, pk)
     closed = attendance_closed_reason(meeting)
     can_manage = can_manage_body(request.user, meeting.body)
-    rows = attendance_rows(meeting)
-    proxy_form = None
-    if can_manage and proxies_open(meeting, timezone.now()):
-        proxy_form = PaperProxyForm(members=invitees(meeting))
-    return render(
-        request,
-        "governance/attendance/attendance.html",
-        {
-            **_row_context(meeting, can_manage and closed is None),
-            "rows": rows,
-            "proxy_rows": [row for row in rows if row.proxy_given_to],
-            "figures": attendance_figures(meeting),
-            "closed_reason": closed,
-            "can_manage": can_manage,
-            "proxy_form": proxy_form,
-            "is_ag": meeting.body.kind == BodyKind.AG,
-            "active_tab": "attendance",
-        },
-    )
+    proxies_editable = can_manage and proxies_open(meeting, timezone.now())
+    target = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
+    base = _row_context(meeting, can_manage and closed is None)
+    if target == "attendance-results":
+        response = render(
+            request,
+            "governance/attendance/_results.html",
+            {**base, **_list_context(request, meeting)},
+        )
+    elif target == "paper-proxy-form" and proxies_editable:
+        response = render(
+            request,
+            "governance/attendance/_paper_proxy_form.html",
+            {"meeting": meeting, **_paper_proxy_context(request, meeting)},
+        )
+    else:
+        proxies, proxy_total = proxies_of(meeting, PROXY_LIST_SIZE)
+        response = render(
+            request,
+            "governance/attendance/attendance.html",
+            {
+                **base,
+                **_list_context(request, meeting),
+                **(_paper_proxy_context(request, meeting) if proxies_editable else {}),
+                "proxies": proxies,
+                "proxy_total": proxy_total,
+                "proxies_editable": proxies_editable,
+                "figures": attendance_figures(meeting),
+                "closed_reason": closed,
+                "can_manage": can_manage,
+                "is_ag": meeting.body.kind == BodyKind.AG,
+                "active_tab": "attendance",
+            },
+        )
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 @permission_required(*WRITE)
