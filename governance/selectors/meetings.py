@@ -24,6 +24,7 @@ from governance.models import (
     MeetingStatus,
     Statutes,
 )
+from governance.selectors.attendance import MAX_SEARCH_LENGTH, search_members
 from members.models import Member
 
 # Meetings whose invitees may still answer.
@@ -116,12 +117,11 @@ class ConvocationSummary:
     proxy: int
     pending: int
     voters: int
-    rows: list[Convocation]
 
 
 def convocation_summary(meeting: Meeting) -> ConvocationSummary:
-    convocations = meeting.convocations.all()
-    counts = convocations.aggregate(
+    """The counts of the convocations of ``meeting`` by answer (one aggregate query)."""
+    counts = meeting.convocations.aggregate(
         total=Count("pk"),
         present=Count("pk", filter=Q(answer=ConvocationAnswer.PRESENT)),
         absent=Count("pk", filter=Q(answer=ConvocationAnswer.ABSENT)),
@@ -129,12 +129,57 @@ def convocation_summary(meeting: Meeting) -> ConvocationSummary:
         pending=Count("pk", filter=Q(answer=ConvocationAnswer.PENDING)),
         voters=Count("pk", filter=Q(can_vote=True)),
     )
-    rows = list(
-        convocations.select_related("member", "member__profession", "member__college").order_by(
-            "member__last_name", "member__organisation_name", "member__first_name", "pk"
+    return ConvocationSummary(**counts)
+
+
+# The answer filter of a meeting's invitee list: query-string value → answer.
+ANSWER_FILTERS: dict[str, str] = {
+    "sans-reponse": ConvocationAnswer.PENDING,
+    "present": ConvocationAnswer.PRESENT,
+    "absent": ConvocationAnswer.ABSENT,
+    "procuration": ConvocationAnswer.PROXY,
+}
+
+
+@dataclass(frozen=True)
+class InviteeFilters:
+    q: str = ""
+    answer: str = ""  # a key of ANSWER_FILTERS, "" for every answer
+
+    @classmethod
+    def from_query(cls, query: Any) -> InviteeFilters:
+        """Filters from a query string; a value that does not parse is ignored."""
+        answer = query.get("reponse", "")
+        return cls(
+            q=" ".join(str(query.get("q", "")).split())[:MAX_SEARCH_LENGTH],
+            answer=answer if answer in ANSWER_FILTERS else "",
         )
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.q or self.answer)
+
+
+def answer_choices() -> list[tuple[str, str]]:
+    """The options of the answer filter, "" (every answer) first."""
+    labels = dict(ConvocationAnswer.choices)
+    return [("", _("Toutes les réponses"))] + [
+        (key, str(labels[answer])) for key, answer in ANSWER_FILTERS.items()
+    ]
+
+
+def convocation_rows(meeting: Meeting, filters: InviteeFilters) -> QuerySet[Convocation]:
+    """The convocations of ``meeting`` matching ``filters``, sorted by the invitee's name,
+    with the member, profession and collège joined: a queryset to paginate."""
+    convocations = meeting.convocations.select_related(
+        "member", "member__profession", "member__college"
     )
-    return ConvocationSummary(rows=rows, **counts)
+    convocations = search_members(convocations, filters.q, prefix="member__")
+    if filters.answer:
+        convocations = convocations.filter(answer=ANSWER_FILTERS[filters.answer])
+    return convocations.order_by(
+        "member__last_name", "member__organisation_name", "member__first_name", "pk"
+    )
 
 
 def notice_days_required(meeting: Meeting, statutes: Statutes | None = None) -> int | None:

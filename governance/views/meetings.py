@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -24,9 +25,12 @@ from governance.access import can_manage_body, led_body_ids, meeting_for
 from governance.forms.meetings import AgendaDocumentForm, AgendaItemForm, CancelForm, MeetingForm
 from governance.models import AgendaDocument, AgendaItem, Body, Meeting, MeetingStatus
 from governance.selectors.meetings import (
+    InviteeFilters,
     MeetingFilters,
     agenda,
+    answer_choices,
     answers_open,
+    convocation_rows,
     convocation_summary,
     creatable_bodies,
     is_convened,
@@ -38,6 +42,8 @@ from governance.selectors.meetings import (
 from governance.services import meetings as services
 
 PAGE_SIZE = 25
+INVITEE_PAGE_SIZE = 50
+INVITEES_TARGET = "convocation-results"
 READ = ("governance.view", "groups.lead")
 WRITE = ("governance.manage", "groups.lead")
 
@@ -106,25 +112,46 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/meetings/form.html", {"form": form, "meeting": None})
 
 
+def _invitees_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """One page of the meeting's invitees, searched and filtered by answer."""
+    filters = InviteeFilters.from_query(request.GET)
+    page = Paginator(convocation_rows(meeting, filters), INVITEE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return {"invitee_filters": filters, "answer_choices": answer_choices(), "page": page}
+
+
 @permission_required(*READ)
 @require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting page; htmx asks for the invitee list alone (search, answer filter, page)
+    through ``HX-Target``."""
     meeting = meeting_for(request.user, pk)
-    now = timezone.now()
-    context = {
-        "meeting": meeting,
-        "items": agenda(meeting),
-        "summary": convocation_summary(meeting),
-        "warning": notice_warning(meeting, now),
-        "can_manage": can_manage_body(request.user, meeting.body),
-        "is_past": meeting.starts_at <= now,
-        "answers_open": answers_open(meeting, now),
-        "editable": meeting.status not in services.CLOSED_STATUSES,
-        "item_form": AgendaItemForm(),
-        "document_form": AgendaDocumentForm(),
-        "cancel_form": CancelForm(),
-    }
-    return render(request, "governance/meetings/detail.html", context)
+    if request.headers.get("HX-Request") and (request.headers.get("HX-Target") == INVITEES_TARGET):
+        response = render(
+            request,
+            "governance/meetings/_invitees.html",
+            {"meeting": meeting, **_invitees_context(request, meeting)},
+        )
+    else:
+        now = timezone.now()
+        context = {
+            "meeting": meeting,
+            "items": agenda(meeting),
+            "summary": convocation_summary(meeting),
+            "warning": notice_warning(meeting, now),
+            "can_manage": can_manage_body(request.user, meeting.body),
+            "is_past": meeting.starts_at <= now,
+            "answers_open": answers_open(meeting, now),
+            "editable": meeting.status not in services.CLOSED_STATUSES,
+            "item_form": AgendaItemForm(),
+            "document_form": AgendaDocumentForm(),
+            "cancel_form": CancelForm(),
+            **_invitees_context(request, meeting),
+        }
+        response = render(request, "governance/meetings/detail.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 @permission_required(*WRITE)
