@@ -224,6 +224,7 @@ def page_kwargs() -> dict[str, Any]:
 
 
 def ag_kwargs() -> dict[str, Any]:
-    """URL arguments of the AG attendance page: the measured AG, once the data set is grown."""
+    """URL arguments of the AG pages (meeting page, attendance page): the measured AG, once
+    the data set is grown."""
     seed_governance()
     return {"pk": bench_ag().pk}

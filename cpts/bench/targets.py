@@ -69,7 +69,11 @@ PAGES: list[BenchPage] = [
     BenchPage("governance_page", kwargs=governance.page_kwargs),
     BenchPage("meeting_list", kwargs=governance.page_kwargs),
     BenchPage("decision_register", kwargs=governance.page_kwargs),
+    # The AG pages list their invitees a page at a time, searched and filtered on the server.
     BenchPage("meeting_attendance", kwargs=governance.ag_kwargs),
+    BenchPage("meeting_attendance", query="q=mar&statut=presents", kwargs=governance.ag_kwargs),
+    BenchPage("meeting_detail", kwargs=governance.ag_kwargs),
+    BenchPage("meeting_detail", query="q=mar&reponse=present", kwargs=governance.ag_kwargs),
 ]
 
 JOBS: list[BenchJob] = [

@@ -331,10 +331,12 @@ def test_bench_governance_data_set_grows_with_the_members_and_is_idempotent(
         for page in PAGES
         if page.kwargs in (bench.page_kwargs, bench.ag_kwargs)
     }
-    assert urls["meeting_attendance"] == f"/gouvernance/reunions/{meeting.pk}/presences/"
+    assert urls["meeting_attendance"].startswith(f"/gouvernance/reunions/{meeting.pk}/presences/")
+    assert urls["meeting_detail"].startswith(f"/gouvernance/reunions/{meeting.pk}/")
     assert set(urls) == {
         "governance_page",
         "meeting_list",
         "decision_register",
         "meeting_attendance",
+        "meeting_detail",
     }
