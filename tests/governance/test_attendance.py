@@ -250,27 +250,166 @@ def test_the_sheet_request_redirects_to_the_document(client, ag, people, coordin
     assert document.requested_by == coordinator
 
 
-def _page_queries(client, meeting) -> int:
+def _page_queries(client, meeting, query: str = "") -> int:
+    url = reverse("meeting_attendance", args=[meeting.pk])
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("meeting_attendance", args=[meeting.pk]))
+        response = client.get(f"{url}?{query}" if query else url)
     assert response.status_code == 200
     return len(queries)
 
 
+def _mark_queries(client, meeting, member) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(mark_url(meeting, member), {"status": "present"}, headers=HTMX)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _crowded_ag(size: int, coordinator):
+    """An AG with ``size`` convened voting members (more than a page for 60), a third marked
+    present and two proxies."""
+    meeting = make_meeting(title=f"AG {size}")
+    members = [voting_member(meeting, last_name=f"Membre{n:03d}") for n in range(size)]
+    convene(meeting, *members)
+    for index, member in enumerate(members):
+        if index % 3 == 0:
+            set_attendance(meeting, member, AttendanceStatus.PRESENT, coordinator)
+    give_proxy(meeting, members[1], members[0], coordinator)
+    give_proxy(meeting, members[2], members[3], coordinator)
+    return meeting, members
+
+
 def test_the_attendance_page_runs_a_constant_number_of_queries(client, association, coordinator):
     counts = []
-    for size in (5, 40):
-        meeting = make_meeting(title=f"AG {size}")
-        members = [voting_member(meeting) for _ in range(size)]
-        convene(meeting, *members)
-        for index, member in enumerate(members):
-            if index % 3 == 0:
-                set_attendance(meeting, member, AttendanceStatus.PRESENT, coordinator)
-        give_proxy(meeting, members[1], members[0], coordinator)
-        give_proxy(meeting, members[2], members[3], coordinator)
+    for size in (5, 60):
+        meeting, members = _crowded_ag(size, coordinator)
         client.force_login(coordinator)
-        counts.append(_page_queries(client, meeting))
+        _page_queries(client, meeting)  # warm-up: session and caches
+        counts.append(
+            (
+                _page_queries(client, meeting),
+                _page_queries(client, meeting, "q=membre&statut=presents&page=2"),
+                _page_queries(client, meeting, "mandant=membre&mandataire=membre"),
+                _mark_queries(client, meeting, members[0]),
+            )
+        )
     assert counts[0] == counts[1]
+
+
+def _rows_in(page: str) -> int:
+    return page.count("data-attendance-row")
+
+
+def test_the_attendance_list_is_paginated(client, association, coordinator):
+    meeting, members = _crowded_ag(60, coordinator)
+    client.force_login(coordinator)
+    url = reverse("meeting_attendance", args=[meeting.pk])
+    first = client.get(url).content.decode()
+    assert _rows_in(first) == 50
+    assert "60 membres" in first and "Page 1 sur 2" in first
+    assert f'id="attendance-row-{members[0].pk}"' in first
+    second = client.get(f"{url}?page=2").content.decode()
+    assert _rows_in(second) == 10
+    assert f'id="attendance-row-{members[59].pk}"' in second
+    # The figures count every invitee, not the page.
+    assert "20 / 60" in second
+    # A page number that does not parse or is out of range still answers.
+    assert _rows_in(client.get(f"{url}?page=abc").content.decode()) == 50
+    assert _rows_in(client.get(f"{url}?page=999").content.decode()) == 10
+
+
+def test_the_search_ignores_accents_and_case(client, ag, people, coordinator):
+    eloise = voting_member(ag, first_name="Éloïse", last_name="Hérault")
+    pharmacy = voting_member(ag, last_name="Vidal", organisation_name="Pharmacie du Pont")
+    convene(ag, eloise, pharmacy)
+    client.force_login(coordinator)
+    url = reverse("meeting_attendance", args=[ag.pk])
+    for query, expected in (
+        ("herault", eloise),
+        ("ELOISE hérault", eloise),
+        ("pharmacie pont", pharmacy),
+        ("CHEVAL", people[2]),
+    ):
+        page = client.get(url, {"q": query}).content.decode()
+        assert _rows_in(page) == 1, query
+        assert f'id="attendance-row-{expected.pk}"' in page
+    page = client.get(url, {"q": "zzz"}).content.decode()
+    assert _rows_in(page) == 0
+    assert "Aucun membre ne correspond à cette recherche." in page
+    assert 'value="zzz"' in page  # the box keeps the search (GET form without JavaScript)
+
+
+def test_the_status_filter(client, ag, people, coordinator):
+    unpaid = MemberFactory.create(last_name="Zola")  # no adhesion: no vote
+    convene(ag, unpaid)
+    set_attendance(ag, people[1], AttendanceStatus.PRESENT, coordinator)
+    set_attendance(ag, people[2], AttendanceStatus.EXCUSED, coordinator)
+    set_attendance(ag, unpaid, AttendanceStatus.ABSENT, coordinator)
+    client.force_login(coordinator)
+    url = reverse("meeting_attendance", args=[ag.pk])
+    expected = {
+        "": {*people, unpaid},
+        "non-pointes": {people[3]},
+        "presents": {people[1]},
+        "representes": {people[0]},
+        "excuses": {people[2]},
+        "absents": {unpaid},
+        "votants": set(people),
+        "bof": {*people, unpaid},  # an unknown filter is ignored
+    }
+    for status, members in expected.items():
+        page = client.get(url, {"statut": status}).content.decode()
+        shown = {m for m in (*people, unpaid) if f'id="attendance-row-{m.pk}"' in page}
+        assert shown == members, status
+    page = client.get(url, {"statut": "presents"}).content.decode()
+    assert 'value="presents" id="statut-presents" autocomplete="off" checked' in page
+
+
+def test_htmx_gets_the_list_alone(client, ag, people, coordinator):
+    client.force_login(coordinator)
+    url = reverse("meeting_attendance", args=[ag.pk])
+    headers = {**HTMX, "HX-Target": "attendance-results"}
+    response = client.get(url, {"q": "arnaud"}, headers=headers)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<section id="attendance-results"')
+    assert _rows_in(page) == 1 and "quorum-panel" not in page
+    assert "HX-Target" in response["Vary"]
+    # The whole page names the htmx search of the box and of the status filter.
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="input changed delay:300ms, search"' in page
+    assert 'hx-target="#attendance-results"' in page
+
+
+def test_the_paper_proxy_selects_list_searched_invitees_only(client, ag, people, coordinator):
+    stranger = voting_member(ag, last_name="Arnoux")  # not convened
+    client.force_login(coordinator)
+    url = reverse("meeting_attendance", args=[ag.pk])
+    page = client.get(url).content.decode()
+    assert "Rechercher le ou la mandant·e" in page
+    for member in people:
+        assert f'<option value="{member.pk}"' not in page
+    response = client.get(
+        url,
+        {"mandant": "arn", "mandataire": "dum"},
+        headers={**HTMX, "HX-Target": "paper-proxy-form"},
+    )
+    form = response.content.decode()
+    assert form.lstrip().startswith('<form id="paper-proxy-form"')
+    assert form.count(f'<option value="{people[0].pk}"') == 1
+    assert form.count(f'<option value="{people[3].pk}"') == 1
+    assert f'<option value="{people[1].pk}"' not in form
+    assert f'<option value="{stranger.pk}"' not in form
+
+
+def test_after_the_start_the_paper_proxy_form_is_not_served(client, association, coordinator):
+    started = make_meeting(starts_in=datetime.timedelta(hours=-1))
+    client.force_login(coordinator)
+    url = reverse("meeting_attendance", args=[started.pk])
+    response = client.get(url, {"mandant": "a"}, headers={**HTMX, "HX-Target": "paper-proxy-form"})
+    page = response.content.decode()
+    assert "paper-proxy-form" not in page
+    assert "Les procurations sont closes" in page
 
 
 def test_the_quorum_fragment_can_be_polled(client, ag, people, coordinator):

@@ -349,3 +349,103 @@ def test_portal_meeting_urls_are_404_without_a_convocation(
     other_item = add_agenda_item(other, title="Point")
     other_doc = add_agenda_document(other_item, title="Doc", upload=upload())
     assert client.get(reverse("agenda_document_download", args=[other_doc.pk])).status_code == 404
+
+
+# --- Invitee list of the meeting page -------------------------------------------------------
+
+
+def _convened_ag(size: int) -> tuple[Meeting, list[Member]]:
+    """An AG convened to ``size`` members (more than a page for 60): the first answered
+    present, the second absent, every third one can vote."""
+    meeting = make_meeting(status=MeetingStatus.CONVENED, title=f"AG de {size}")
+    members = [MemberFactory.create(last_name=f"Invite{n:03d}") for n in range(size)]
+    Convocation.objects.bulk_create(
+        Convocation(meeting=meeting, member=member, can_vote=n % 3 == 0)
+        for n, member in enumerate(members)
+    )
+    Convocation.objects.filter(meeting=meeting, member=members[0]).update(
+        answer=ConvocationAnswer.PRESENT
+    )
+    Convocation.objects.filter(meeting=meeting, member=members[1]).update(
+        answer=ConvocationAnswer.ABSENT
+    )
+    return meeting, members
+
+
+def _invitee_rows(page: str) -> int:
+    return page.count('<td data-label="Membre">')
+
+
+def _detail_queries(client, meeting: Meeting, query: str = "") -> int:
+    url = reverse("meeting_detail", args=[meeting.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{url}?{query}" if query else url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_meeting_page_queries_do_not_grow_with_invitees(client, coordinator, association):
+    client.force_login(coordinator)
+    counts = []
+    for size in (5, 60):
+        meeting, _members = _convened_ag(size)
+        _detail_queries(client, meeting)  # warm-up: session and caches
+        counts.append(
+            (
+                _detail_queries(client, meeting),
+                _detail_queries(client, meeting, "q=invite&reponse=sans-reponse&page=2"),
+            )
+        )
+    assert counts[0] == counts[1]
+
+
+def test_meeting_page_counts_everyone_and_lists_a_page(client, coordinator, association):
+    meeting, members = _convened_ag(60)
+    client.force_login(coordinator)
+    url = reverse("meeting_detail", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert _invitee_rows(page) == 50
+    assert "60 personnes convoquées" in page and "Avec droit de vote : 20" in page
+    assert "Sans réponse : 58" in page and "Page 1 sur 2" in page
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert _invitee_rows(second) == 10 and members[59].display_name in second
+    assert "60 personnes convoquées" in second
+    assert _invitee_rows(client.get(url, {"page": "x"}).content.decode()) == 50
+
+
+def test_meeting_page_searches_and_filters_invitees(client, coordinator, association):
+    meeting, members = _convened_ag(5)
+    helene = MemberFactory.create(first_name="Hélène", last_name="Lefèvre")
+    Convocation.objects.create(meeting=meeting, member=helene, answer=ConvocationAnswer.PROXY)
+    client.force_login(coordinator)
+    url = reverse("meeting_detail", args=[meeting.pk])
+    page = client.get(url, {"q": "helene LEFEVRE"}).content.decode()
+    assert _invitee_rows(page) == 1 and helene.display_name in page
+    for answer, expected in (
+        ("present", members[0]),
+        ("absent", members[1]),
+        ("procuration", helene),
+    ):
+        page = client.get(url, {"reponse": answer}).content.decode()
+        assert _invitee_rows(page) == 1 and expected.display_name in page, answer
+    assert _invitee_rows(client.get(url, {"reponse": "sans-reponse"}).content.decode()) == 3
+    assert _invitee_rows(client.get(url, {"reponse": "bof"}).content.decode()) == 6
+    page = client.get(url, {"q": "personne"}).content.decode()
+    assert "Aucune personne convoquée ne correspond à cette recherche." in page
+    assert "6 personnes convoquées" in page  # the counts stay those of the meeting
+
+
+def test_htmx_gets_the_invitee_list_alone(client, coordinator, association):
+    meeting, members = _convened_ag(5)
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("meeting_detail", args=[meeting.pk]),
+        {"q": "invite001"},
+        headers={"HX-Request": "true", "HX-Target": "convocation-results"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<div id="convocation-results"')
+    assert _invitee_rows(page) == 1 and members[1].display_name in page
+    assert "titre-infos" not in page
+    assert "HX-Target" in response["Vary"]
