@@ -167,6 +167,12 @@ MAX_SEARCH_LENGTH = 100
 MAX_SEARCH_WORDS = 5
 
 
+def clean_search(text: Any) -> str:
+    """A search typed in a box: spaces collapsed, length capped (NUL characters never get
+    here: ``cpts.middleware`` answers 400 first)."""
+    return " ".join(str(text or "").split())[:MAX_SEARCH_LENGTH]
+
+
 @dataclass(frozen=True)
 class AttendanceFilters:
     q: str = ""
@@ -177,7 +183,7 @@ class AttendanceFilters:
         """Filters from a query string; a value that does not parse is ignored."""
         status = query.get("statut", "")
         return cls(
-            q=" ".join(str(query.get("q", "")).split())[:MAX_SEARCH_LENGTH],
+            q=clean_search(query.get("q", "")),
             status=status if status in STATUS_FILTERS else "",
         )
 

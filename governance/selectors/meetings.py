@@ -24,7 +24,7 @@ from governance.models import (
     MeetingStatus,
     Statutes,
 )
-from governance.selectors.attendance import MAX_SEARCH_LENGTH, search_members
+from governance.selectors.attendance import clean_search, search_members
 from members.models import Member
 
 # Meetings whose invitees may still answer.
@@ -151,7 +151,7 @@ class InviteeFilters:
         """Filters from a query string; a value that does not parse is ignored."""
         answer = query.get("reponse", "")
         return cls(
-            q=" ".join(str(query.get("q", "")).split())[:MAX_SEARCH_LENGTH],
+            q=clean_search(query.get("q", "")),
             answer=answer if answer in ANSWER_FILTERS else "",
         )
 

@@ -23,12 +23,12 @@ from governance.access import can_manage_body, meeting_for
 from governance.forms.attendance import AttendanceMarkForm, MemberChoiceField, PaperProxyForm
 from governance.models import AttendanceStatus, BodyKind, Meeting
 from governance.selectors.attendance import (
-    MAX_SEARCH_LENGTH,
     STATUS_FILTERS,
     AttendanceFilters,
     attendance_figures,
     attendance_members,
     attendance_rows,
+    clean_search,
     invitees,
     paper_proxy_choices,
     proxies_of,
@@ -81,8 +81,8 @@ def _list_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 def _paper_proxy_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     """The paper proxy form: its two selects list the invitees matching the names typed in
     its search fields (never every invitee)."""
-    giver_q = " ".join(request.GET.get("mandant", "").split())[:MAX_SEARCH_LENGTH]
-    holder_q = " ".join(request.GET.get("mandataire", "").split())[:MAX_SEARCH_LENGTH]
+    giver_q = clean_search(request.GET.get("mandant", ""))
+    holder_q = clean_search(request.GET.get("mandataire", ""))
     form = PaperProxyForm(members=Member.objects.none())
     cast(MemberChoiceField, form.fields["giver"]).queryset = paper_proxy_choices(meeting, giver_q)
     cast(MemberChoiceField, form.fields["holder"]).queryset = paper_proxy_choices(meeting, holder_q)

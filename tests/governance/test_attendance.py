@@ -337,6 +337,8 @@ def test_the_search_ignores_accents_and_case(client, ag, people, coordinator):
     assert _rows_in(page) == 0
     assert "Aucun membre ne correspond à cette recherche." in page
     assert 'value="zzz"' in page  # the box keeps the search (GET form without JavaScript)
+    for odd in ("a" * 500, "%", "_", "é"):
+        assert client.get(url, {"q": odd, "mandant": odd, "page": odd}).status_code == 200
 
 
 def test_the_status_filter(client, ag, people, coordinator):

@@ -433,6 +433,8 @@ def test_meeting_page_searches_and_filters_invitees(client, coordinator, associa
     page = client.get(url, {"q": "personne"}).content.decode()
     assert "Aucune personne convoquée ne correspond à cette recherche." in page
     assert "6 personnes convoquées" in page  # the counts stay those of the meeting
+    for odd in ("a" * 500, "%", "_", "é"):
+        assert client.get(url, {"q": odd, "reponse": odd, "page": odd}).status_code == 200
 
 
 def test_htmx_gets_the_invitee_list_alone(client, coordinator, association):
