@@ -93,6 +93,8 @@ class MatrixObjects:
     group: Body  # open working group led by the ``referent`` persona
     other_group: Body  # a group the referent does not lead
     mandate: Mandate  # ``member`` sits in the CA
+    group_membership: Mandate  # a member (none of the above) plainly in ``group``
+    other_group_membership: Mandate  # the same member, plainly in ``other_group``
     ag_meeting: Meeting  # convened, in a month
     ca_meeting: Meeting  # held last week, with a resolution and draft minutes
     group_meeting: Meeting  # of ``group``, planned
@@ -218,6 +220,11 @@ def _pk(attribute: str) -> KwargsBuilder:
 
 def _missing_pk(objects: MatrixObjects) -> dict[str, Any]:
     return {"pk": 999_999_999}
+
+
+def _membership(group: str, mandate: str) -> KwargsBuilder:
+    """Kwargs of a working group's membership URL: the group and one mandate."""
+    return lambda o: {"pk": getattr(o, group).pk, "mandate_pk": getattr(o, mandate).pk}
 
 
 _ALLAUTH = "allauth's own view"
@@ -754,9 +761,51 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "mandate_end#bad-date": protected(
             "governance.manage", method="POST", kwargs=_pk("mandate"), data={"end_date": "abc"}
         ),
-        "mandate_end#get": protected("governance.manage", granted="405", kwargs=_pk("mandate")),
+        # The end of a mandate is confirmed on its own page (the last day shown) before a POST.
+        "mandate_end#get": protected("governance.manage", kwargs=_pk("mandate")),
         "mandate_end#missing": protected(
             "governance.manage", method="POST", granted="404", kwargs=_missing_pk
+        ),
+        # A référent·e adds and removes the plain members of the group they lead (404 elsewhere).
+        "group_member_add": protected("governance.manage | groups.lead", kwargs=_pk("group")),
+        "group_member_add#invalid": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_pk("group"),
+            data={"member": "abc", "start_date": "31/02/2026"},
+        ),
+        "group_member_add#other-group": protected(
+            "governance.manage | groups.lead", kwargs=_pk("other_group"), referent="404"
+        ),
+        "group_member_add#core": protected(
+            "governance.manage | groups.lead", granted="404", kwargs=_pk("ca")
+        ),
+        "group_member_add#missing": protected(
+            "governance.manage | groups.lead", granted="404", kwargs=_missing_pk
+        ),
+        "group_member_end": protected(
+            "governance.manage | groups.lead", kwargs=_membership("group", "group_membership")
+        ),
+        "group_member_end#bad-date": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_membership("group", "group_membership"),
+            data={"end_date": "abc"},
+        ),
+        "group_member_end#other-group": protected(
+            "governance.manage | groups.lead",
+            method="POST",
+            kwargs=_membership("other_group", "other_group_membership"),
+            data={"end_date": "abc"},
+            referent="404",
+        ),
+        "group_member_end#mismatch": protected(
+            "governance.manage | groups.lead",
+            granted="404",
+            kwargs=_membership("group", "other_group_membership"),
+        ),
+        "group_member_end#board-mandate": protected(
+            "governance.manage | groups.lead", granted="404", kwargs=_membership("group", "mandate")
         ),
         "statutes": protected("governance.view"),
         "statutes#post": protected(

@@ -250,6 +250,13 @@ def _governance_objects(
         college=college,
         start_date=date(2025, 6, 1),
     )
+    grouped = MemberFactory.create(last_name="Groupé")
+    group_membership, other_group_membership = (
+        Mandate.objects.create(
+            member=grouped, body=body, role=MandateRole.MEMBRE, start_date=date(2025, 9, 1)
+        )
+        for body in (group, other_group)
+    )
     ag_meeting = Meeting.objects.create(
         body=ag,
         title="Assemblée générale ordinaire",
@@ -304,6 +311,8 @@ def _governance_objects(
         "group": group,
         "other_group": other_group,
         "mandate": mandate,
+        "group_membership": group_membership,
+        "other_group_membership": other_group_membership,
         "ag_meeting": ag_meeting,
         "ca_meeting": ca_meeting,
         "group_meeting": group_meeting,

@@ -35,8 +35,26 @@ def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
     )
 
 
+MAX_POSITION = 999
+
+
 class BodyForm(BootstrapErrorsMixin, forms.ModelForm):
     """A body. The AG, the CA and the Bureau keep their kind and are never open to joining."""
+
+    position = forms.IntegerField(
+        label=_("Ordre"),
+        min_value=0,
+        max_value=MAX_POSITION,
+        initial=0,
+        widget=forms.NumberInput(attrs={**_TEXT, "min": 0, "max": MAX_POSITION}),
+        help_text=_("Rang d'affichage dans les listes, de 0 à 999 (le plus petit en premier)."),
+        error_messages={
+            "required": _("Indiquez l'ordre d'affichage (un nombre de 0 à 999)."),
+            "invalid": _("L'ordre d'affichage est un nombre entier de 0 à 999."),
+            "min_value": _("L'ordre d'affichage est un nombre de 0 à 999."),
+            "max_value": _("L'ordre d'affichage est un nombre de 0 à 999."),
+        },
+    )
 
     class Meta:
         model = Body
@@ -47,7 +65,6 @@ class BodyForm(BootstrapErrorsMixin, forms.ModelForm):
             "theme": forms.TextInput(attrs=_TEXT),
             "description": forms.Textarea(attrs={**_TEXT, "rows": 4}),
             "open_to_join": forms.CheckboxInput(attrs=_CHECK),
-            "position": forms.NumberInput(attrs={**_TEXT, "min": 0}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -136,6 +153,10 @@ class MandateForm(BootstrapErrorsMixin, forms.Form):
             self.fields["role"].choices = [  # type: ignore[attr-defined]
                 choice for choice in MandateRole.choices if choice[0] != MandateRole.REFERENT
             ]
+        # A new CA seat is most often an administrateur·rice; elsewhere a plain member.
+        self.fields["role"].initial = (
+            MandateRole.ADMINISTRATEUR if body.kind == BodyKind.CA else MandateRole.MEMBRE
+        )
         if body.kind == BodyKind.CA:
             self.fields["college"].help_text = _(
                 "Obligatoire au CA dès que des collèges y ont des sièges."
@@ -155,7 +176,41 @@ class MandateForm(BootstrapErrorsMixin, forms.Form):
 
 
 class MandateEndForm(BootstrapErrorsMixin, forms.Form):
-    end_date = date_field(_("Dernier jour du mandat"))
+    end_date = date_field(
+        _("Dernier jour du mandat"),
+        help_text=_("Le mandat court jusqu'à ce jour inclus."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].initial = timezone.localdate()
+
+
+class GroupMemberForm(BootstrapErrorsMixin, forms.Form):
+    """A référent·e (or the coordination) adds an active member to a working group."""
+
+    member = MemberChoiceField(
+        label=_("Membre à ajouter"),
+        queryset=Member.objects.none(),
+        widget=forms.Select(attrs=_SELECT),
+        empty_label=_("— Choisir un membre actif —"),
+        error_messages={
+            "required": _("Choisissez le membre à ajouter au groupe."),
+            "invalid_choice": _(
+                "Choisissez un membre actif qui ne fait pas déjà partie du groupe."
+            ),
+        },
+    )
+    start_date = date_field(_("Membre du groupe à partir du"))
+
+    def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        sitting = Mandate.objects.active_on(today).filter(body=body).values("member_id")
+        self.fields["member"].queryset = active_members().exclude(  # type: ignore[attr-defined]
+            pk__in=sitting
+        )
+        self.fields["start_date"].initial = today
 
 
 class StatutesForm(BootstrapErrorsMixin, forms.ModelForm):
@@ -170,6 +225,7 @@ class StatutesForm(BootstrapErrorsMixin, forms.ModelForm):
             "board_majority",
             "convocation_notice_days",
             "second_convocation_without_quorum",
+            "second_convocation_notice_days",
         )
         widgets = {
             "ag_quorum_percent": forms.NumberInput(attrs={**_TEXT, "step": "0.01", "min": 0}),
@@ -180,6 +236,9 @@ class StatutesForm(BootstrapErrorsMixin, forms.ModelForm):
             "board_majority": forms.Select(attrs=_SELECT),
             "convocation_notice_days": forms.NumberInput(attrs={**_TEXT, "min": 0, "max": 365}),
             "second_convocation_without_quorum": forms.CheckboxInput(attrs=_CHECK),
+            "second_convocation_notice_days": forms.NumberInput(
+                attrs={**_TEXT, "min": 0, "max": 365}
+            ),
         }
 
 

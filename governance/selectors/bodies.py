@@ -10,8 +10,20 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from governance.models import Body, BodyKind, Mandate, MandateRole, Meeting, MeetingStatus
+from governance.models import (
+    Body,
+    BodyKind,
+    Mandate,
+    MandateRole,
+    Meeting,
+    MeetingStatus,
+    Statutes,
+)
 from members.models import College, Member
 
 # Functions in the order a board lists them.
@@ -129,6 +141,57 @@ def active_members(keep: int | None = None) -> QuerySet[Member]:
         .select_related("profession")
         .order_by("last_name", "first_name", "organisation_name", "pk")
     )
+
+
+# --- Statutes, read only -------------------------------------------------------------------
+
+STATUTES_SECTIONS = (
+    (
+        gettext_lazy("Quorum et procurations"),
+        ("ag_quorum_percent", "ca_quorum_percent", "max_proxies_per_holder"),
+    ),
+    (
+        gettext_lazy("Majorités"),
+        ("ag_ordinary_majority", "ag_extraordinary_majority", "board_majority"),
+    ),
+    (
+        gettext_lazy("Convocation"),
+        (
+            "convocation_notice_days",
+            "second_convocation_without_quorum",
+            "second_convocation_notice_days",
+        ),
+    ),
+)
+
+
+def _statutes_value(statutes: Statutes, name: str) -> str:
+    value = getattr(statutes, name)
+    if name.endswith("_percent"):
+        places = 0 if value == value.to_integral_value() else 2
+        return f"{number_format(value, decimal_pos=places)} %"
+    if name.endswith("_days"):
+        return ngettext("%(count)s jour", "%(count)s jours", value) % {"count": value}
+    if isinstance(value, bool):
+        return _("Oui") if value else _("Non")
+    display = getattr(statutes, f"get_{name}_display", None)
+    return str(display()) if display else str(value)
+
+
+def _statutes_label(name: str) -> str:
+    field = Statutes._meta.get_field(name)
+    return capfirst(str(getattr(field, "verbose_name", name)))
+
+
+def statutes_sections(statutes: Statutes) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The statutes settings as (section, [(label, value shown)]), for the read-only page."""
+    return [
+        (
+            str(title),
+            [(_statutes_label(name), _statutes_value(statutes, name)) for name in names],
+        )
+        for title, names in STATUTES_SECTIONS
+    ]
 
 
 # --- The adherents' gouvernance page -------------------------------------------------------

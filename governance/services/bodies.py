@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import SINGLE_KINDS, Body, BodyKind, Mandate, MandateRole
-from governance.services.mandates import acting, create_mandate, update_mandate
+from governance.services.mandates import acting, create_mandate, end_mandate, update_mandate
 from members.models import Member
 from members.models.members import MemberStatus
 
@@ -180,3 +180,39 @@ def leave_group(member: Member | None, body: Body, by: Any = None) -> None:
         else:
             mandate.end_date = today
             mandate.save(update_fields=["end_date", "updated_at"])
+
+
+def _check_active_group(body: Body) -> None:
+    if body.kind != BodyKind.GROUP:
+        raise ValidationError(_("Seul un groupe de travail reçoit des membres de cette façon."))
+    if body.archived_on is not None:
+        raise ValidationError(_("Ce groupe est archivé : il ne change plus de membres."))
+
+
+@transaction.atomic
+def add_group_member(
+    body: Body, member: Member, start_date: datetime.date, *, by: Any = None
+) -> Mandate:
+    """The référent·e of ``body`` (or the coordination) makes ``member`` a member of the
+    working group from ``start_date``, whether or not the group is open to joining."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    _check_active_group(body)
+    return create_mandate(
+        member=member, body=body, role=MandateRole.MEMBRE, start_date=start_date, by=by
+    )
+
+
+@transaction.atomic
+def end_group_membership(mandate: Mandate, end_date: datetime.date, *, by: Any = None) -> Mandate:
+    """End a plain membership of a working group on ``end_date`` (its last day). A
+    référent·e's own mandate is handed over by the coordination, not here."""
+    mandate = Mandate.objects.select_related("body").get(pk=mandate.pk)
+    _check_active_group(mandate.body)
+    if mandate.role != MandateRole.MEMBRE:
+        raise ValidationError(
+            _(
+                "Seul un mandat de membre du groupe se termine ici : adressez-vous à la "
+                "coordination."
+            )
+        )
+    return end_mandate(mandate, end_date, by=by)

@@ -25,6 +25,7 @@ STATUTES_FIELDS = frozenset(
         "board_majority",
         "convocation_notice_days",
         "second_convocation_without_quorum",
+        "second_convocation_notice_days",
     }
 )
 MAX_CA_SEATS = 50

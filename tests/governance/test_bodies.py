@@ -3,9 +3,10 @@ bodies and mandates."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -284,14 +285,30 @@ def test_mandate_edit_and_end(client, coordinator, bodies):
     assert response.status_code == 302
     mandate.refresh_from_db()
     assert mandate.role == MandateRole.VICE_PRESIDENT
-    response = client.post(reverse("mandate_end", args=[mandate.pk]), {})
+    end = reverse("mandate_end", args=[mandate.pk])
+    # A confirmation page first, showing the last day (today by default), nothing changed yet.
+    page = client.get(end)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in html
+    assert "Confirmer la fin du mandat" in html and "Dernier jour du mandat" in html
+    mandate.refresh_from_db()
+    assert mandate.end_date is None
+    # No date given: the form says so and nothing is written.
+    response = client.post(end, {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["end_date"] == ["Indiquez une date."]
+    mandate.refresh_from_db()
+    assert mandate.end_date is None
+    response = client.post(end, {"end_date": f"{timezone.localdate():%d/%m/%Y}"})
     assert response.status_code == 302
     mandate.refresh_from_db()
     assert mandate.end_date == timezone.localdate()
-    response = client.post(
-        reverse("mandate_end", args=[mandate.pk]), {"end_date": "2020-01-01"}, follow=True
-    )
-    assert "ne peut pas précéder son début" in response.content.decode()
+    response = client.post(end, {"end_date": "2020-01-01"})
+    assert response.status_code == 200
+    assert "ne peut pas précéder son début" in " ".join(response.context["form"].errors["end_date"])
+    mandate.refresh_from_db()
+    assert mandate.end_date == timezone.localdate()
 
 
 def test_body_create_and_edit_pages(client, president, bodies):
@@ -320,3 +337,181 @@ def test_body_create_and_edit_pages(client, president, bodies):
     assert response.status_code == 302
     ca.refresh_from_db()
     assert ca.kind == BodyKind.CA and ca.name == "Conseil"
+
+
+def test_body_order_is_capped_with_a_french_message(client, coordinator, bodies):
+    client.force_login(coordinator)
+    for value in ("9223372036854775807", "1000", "-1"):
+        response = client.post(
+            reverse("body_create"), {"name": "Gros ordre", "kind": "group", "position": value}
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["position"] == [
+            "L'ordre d'affichage est un nombre de 0 à 999."
+        ]
+        assert "9223372036854775807" not in response.content.decode().replace(
+            f'value="{value}"', ""
+        )
+    assert not Body.objects.filter(name="Gros ordre").exists()
+    response = client.post(
+        reverse("body_create"), {"name": "Gros ordre", "kind": "group", "position": "999"}
+    )
+    assert response.status_code == 302
+    assert Body.objects.get(name="Gros ordre").position == 999
+
+
+def test_mandate_form_preselects_the_usual_function(client, coordinator, bodies, open_group):
+    client.force_login(coordinator)
+    expected = {
+        bodies[BodyKind.CA]: MandateRole.ADMINISTRATEUR,
+        bodies[BodyKind.BUREAU]: MandateRole.MEMBRE,
+        open_group: MandateRole.MEMBRE,
+    }
+    for body, role in expected.items():
+        page = client.get(reverse("mandate_create", args=[body.pk]))
+        assert page.context["form"]["role"].value() == role, body
+
+
+def test_body_page_shows_each_fact_once(client, president, bodies):
+    college = CollegeFactory.create(name="Libéraux", code="lib", ca_seats=3)
+    ca = bodies[BodyKind.CA]
+    dated = Meeting.objects.create(
+        body=bodies[BodyKind.AG],
+        title="Assemblée générale ordinaire du 12/06/2025",
+        starts_at=timezone.make_aware(datetime(2025, 6, 12, 19, 0)),
+    )
+    undated = Meeting.objects.create(
+        body=ca,
+        title="Séance constitutive",
+        starts_at=timezone.make_aware(datetime(2025, 6, 12, 21, 45)),
+    )
+    for name, meeting in (("Durand", dated), ("Martin", undated)):
+        create_mandate(
+            member=MemberFactory.create(last_name=name),
+            body=ca,
+            role=MandateRole.ADMINISTRATEUR,
+            college=college,
+            start_date=date(2025, 6, 12),
+            elected_at=meeting,
+        )
+    upcoming = Meeting.objects.create(
+        body=ca, title="Conseil de rentrée", starts_at=timezone.now() + timedelta(days=9)
+    )
+    client.force_login(president)
+    html = client.get(reverse("body_detail", args=[ca.pk])).content.decode()
+    assert "Assemblée générale ordinaire du 12/06/2025</td>" in html
+    assert "12/06/2025 (12/06/2025)" not in html
+    assert "Séance constitutive (12/06/2025)" in html
+    # The per-collège table does not repeat the collège in a column.
+    assert '<th scope="col">Collège</th>' not in html
+    assert f'href="{reverse("meeting_detail", args=[upcoming.pk])}">Conseil de rentrée</a>' in html
+    ag_html = client.get(reverse("body_detail", args=[bodies[BodyKind.AG].pk])).content.decode()
+    assert ag_html.count("Assemblée générale</") == 2  # the breadcrumb and the heading
+    assert 'text-body-secondary mb-0">Assemblée générale' not in ag_html
+
+
+# --- A référent·e runs the membership of the group they lead -------------------------------
+
+
+@pytest.fixture
+def led_group(referent):
+    return Mandate.objects.get(member__user=referent, role=MandateRole.REFERENT).body
+
+
+def test_a_referent_adds_a_member_to_a_group_on_designation(client, referent, led_group):
+    assert not led_group.open_to_join
+    newcomer = MemberFactory.create(last_name="Nouvel")
+    client.force_login(referent)
+    page = client.get(reverse("body_detail", args=[led_group.pk]))
+    add_url = reverse("group_member_add", args=[led_group.pk])
+    assert page.context["can_lead"] and add_url in page.content.decode()
+    form = client.get(add_url)
+    assert form.status_code == 200
+    choices = {
+        int(str(value)) for value, _label in form.context["form"].fields["member"].choices if value
+    }
+    assert newcomer.pk in choices and referent.member.pk not in choices
+    response = client.post(
+        add_url, {"member": newcomer.pk, "start_date": f"{timezone.localdate():%d/%m/%Y}"}
+    )
+    assert response.status_code == 302
+    mandate = Mandate.objects.get(body=led_group, member=newcomer)
+    assert mandate.role == MandateRole.MEMBRE and mandate.start_date == timezone.localdate()
+    assert LogEntry.objects.get_for_object(mandate).filter(actor=referent).exists()
+    # Already in the group: refused with a French message naming the field.
+    response = client.post(add_url, {"member": newcomer.pk, "start_date": "2026-01-01"})
+    assert response.status_code == 200
+    assert "déjà partie du groupe" in " ".join(response.context["form"].errors["member"])
+    response = client.post(add_url, {"member": "", "start_date": "x"})
+    assert set(response.context["form"].errors) == {"member", "start_date"}
+
+
+def test_a_referent_ends_a_member_mandate_after_confirming(client, referent, led_group):
+    member = MemberFactory.create(last_name="Sortant")
+    mandate = create_mandate(
+        member=member, body=led_group, role=MandateRole.MEMBRE, start_date=date(2025, 1, 1)
+    )
+    own = Mandate.objects.get(member__user=referent, role=MandateRole.REFERENT)
+    client.force_login(referent)
+    html = client.get(reverse("body_detail", args=[led_group.pk])).content.decode()
+    end_url = reverse("group_member_end", args=[led_group.pk, mandate.pk])
+    assert end_url in html
+    assert reverse("group_member_end", args=[led_group.pk, own.pk]) not in html
+    assert reverse("mandate_edit", args=[mandate.pk]) not in html
+    page = client.get(end_url)
+    assert page.status_code == 200 and "Confirmer la fin du mandat" in page.content.decode()
+    mandate.refresh_from_db()
+    assert mandate.end_date is None
+    response = client.post(end_url, {"end_date": "31/12/2024"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["end_date"]
+    response = client.post(end_url, {"end_date": f"{timezone.localdate():%Y-%m-%d}"})
+    assert response.status_code == 302
+    mandate.refresh_from_db()
+    assert mandate.end_date == timezone.localdate()
+    # Not the référent mandate.
+    own_end = reverse("group_member_end", args=[led_group.pk, own.pk])
+    assert client.post(own_end, {"end_date": "2026-01-01"}).status_code == 404
+    own.refresh_from_db()
+    assert own.end_date is None
+
+
+def test_a_referent_cannot_touch_another_group(client, referent, led_group, open_group):
+    stranger = create_mandate(
+        member=MemberFactory.create(),
+        body=open_group,
+        role=MandateRole.MEMBRE,
+        start_date=date(2025, 1, 1),
+    )
+    newcomer = MemberFactory.create()
+    client.force_login(referent)
+    add_other = reverse("group_member_add", args=[open_group.pk])
+    assert client.get(add_other).status_code == 404
+    assert (
+        client.post(add_other, {"member": newcomer.pk, "start_date": "2026-01-01"}).status_code
+        == 404
+    )
+    end_other = reverse("group_member_end", args=[open_group.pk, stranger.pk])
+    assert client.post(end_other, {"end_date": "2026-01-01"}).status_code == 404
+    # Nor another group's mandate through the URL of their own group.
+    through_own = reverse("group_member_end", args=[led_group.pk, stranger.pk])
+    assert client.post(through_own, {"end_date": "2026-01-01"}).status_code == 404
+    stranger.refresh_from_db()
+    assert stranger.end_date is None
+    assert not Mandate.objects.filter(member=newcomer).exists()
+
+
+def test_group_membership_pages_refuse_other_personas(
+    client, adherent, tresorier, coordinator, led_group, bodies
+):
+    add_url = reverse("group_member_add", args=[led_group.pk])
+    assert client.get(add_url).status_code == 302  # to the login page
+    for user in (adherent, tresorier):
+        client.force_login(user)
+        assert client.get(add_url).status_code == 403
+    client.force_login(coordinator)
+    assert client.get(add_url).status_code == 200
+    # Only working groups, and not archived ones.
+    assert client.get(reverse("group_member_add", args=[bodies[BodyKind.CA].pk])).status_code == 404
+    archive_group(led_group)
+    assert client.get(add_url).status_code == 404

@@ -37,6 +37,7 @@ def _post_data(colleges: list[College], **overrides: str) -> dict[str, str]:
         "board_majority": MajorityRule.ABSOLUTE,
         "convocation_notice_days": "21",
         "second_convocation_without_quorum": "on",
+        "second_convocation_notice_days": "10",
         "sieges-TOTAL_FORMS": str(len(colleges)),
         "sieges-INITIAL_FORMS": str(len(colleges)),
     }
@@ -56,6 +57,7 @@ def test_the_president_saves_statutes_and_seats_together(client, president, coll
     assert statutes.max_proxies_per_holder == 3
     assert statutes.board_majority == MajorityRule.ABSOLUTE
     assert statutes.convocation_notice_days == 21 and statutes.second_convocation_without_quorum
+    assert statutes.second_convocation_notice_days == 10
     assert College.objects.get(code="structures").ca_seats == 3
     page = client.get(reverse("statutes"))
     assert page.status_code == 200 and page.context["history"]
@@ -68,6 +70,8 @@ def test_the_president_saves_statutes_and_seats_together(client, president, coll
         ("ca_quorum_percent", "-1"),
         ("max_proxies_per_holder", "abc"),
         ("convocation_notice_days", "400"),
+        ("second_convocation_notice_days", "400"),
+        ("second_convocation_notice_days", ""),
         ("board_majority", "unanimite"),
     ],
 )
@@ -118,6 +122,37 @@ def test_reading_is_open_to_the_board_writing_is_not(client, tresorier, colleges
     page = client.get(reverse("statutes"))
     assert page.status_code == 200 and not page.context["can_manage"]
     assert client.post(reverse("statutes"), _post_data(colleges)).status_code == 403
+
+
+def test_the_read_only_page_lists_the_values_without_inputs(client, tresorier, colleges):
+    update_statutes(changes={"ag_quorum_percent": Decimal("33.50"), "convocation_notice_days": 21})
+    client.force_login(tresorier)
+    page = client.get(reverse("statutes"))
+    html = page.content.decode()
+    assert "form" not in page.context
+    assert "<input" not in html.split("<main", 1)[-1] and "<select" not in html
+    assert "Enregistrer" not in html
+    assert "Consultation seule" in html
+    sections = dict(page.context["sections"])
+    assert ("Quorum de l'AG (% des membres votants)", "33,50 %") in sections[
+        "Quorum et procurations"
+    ]
+    convocation = dict(sections["Convocation"])
+    assert convocation["Délai de convocation de l'AG (jours)"] == "21 jours"
+    assert convocation["Seconde convocation sans quorum"] == "Oui"
+    assert convocation["Délai de la seconde convocation (jours)"] == "7 jours"
+    assert (
+        dict(sections["Majorités"])["Majorité en AG ordinaire"]
+        == "Majorité simple des suffrages exprimés"
+    )
+    assert "Libéraux" in html and "4 sièges" in html
+
+
+def test_the_managers_form_edits_the_second_convocation_notice(client, president, colleges):
+    client.force_login(president)
+    page = client.get(reverse("statutes"))
+    assert "second_convocation_notice_days" in page.context["form"].fields
+    assert 'name="second_convocation_notice_days"' in page.content.decode()
 
 
 def test_the_service_refuses_unknown_fields():
