@@ -2,7 +2,9 @@
 Bureau and a CA elected at the AG two years ago, six working groups with their référents and
 members, two past AGs (convocations, attendance with proxies, resolutions, CA election,
 approved minutes), past CA, Bureau and working-group meetings, and the meetings to come (a CA
-in three weeks, the next AG in six weeks, working groups).
+in about three weeks, the next AG in about six weeks, working groups). The next AG is held
+before the holidays when there is time to convene it; when it falls in January, most members
+have renewed for the new year in advance, so the AG has its voters.
 
 Dates follow today's date so the demo stays fresh, and every step is idempotent: past meetings
 are keyed by body and title (the title carries the date), meetings to come by body and title
@@ -28,8 +30,17 @@ from governance.demo_calendar import (
     seed_upcoming_meetings,
 )
 from governance.demo_meetings import fill_past_meeting, seed_minutes
-from governance.models import Body, BodyKind, Mandate, MandateRole, Meeting, Statutes
-from governance.selectors.voting import voting_members
+from governance.demo_renewals import seed_early_renewals
+from governance.models import (
+    Body,
+    BodyKind,
+    Mandate,
+    MandateRole,
+    Meeting,
+    MeetingStatus,
+    Statutes,
+)
+from governance.selectors.voting import meeting_date, voting_members
 from members.models import College, Member
 from members.models.members import MemberStatus
 from members.models.reference import MemberKind
@@ -346,11 +357,26 @@ def seed_governance_history(context: DemoContext) -> None:
 
 
 def seed_governance_upcoming(context: DemoContext) -> None:
-    """The CA convened in three weeks, the AG planned in six weeks, working-group meetings."""
+    """The CA convened in about three weeks, the AG planned in about six weeks,
+    working-group meetings, and (when that AG falls next year) the early renewals that give
+    its voters."""
     created = seed_upcoming_meetings(random.Random(SEED + 1))
     for meeting in created:
         context.log(_("Réunion à venir créée : %(title)s.") % {"title": meeting.title})
-    context.created["seed_governance_upcoming"] = len(created)
+    today = timezone.localdate()
+    next_ag = (
+        Meeting.objects.filter(body__kind=BodyKind.AG, starts_at__gte=timezone.now())
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at")
+        .first()
+    )
+    renewed = seed_early_renewals(meeting_date(next_ag).year, today) if next_ag else 0
+    if renewed:
+        context.log(
+            _("Adhésions renouvelées par avance pour l'AG à venir : %(count)s.")
+            % {"count": renewed}
+        )
+    context.created["seed_governance_upcoming"] = len(created) + renewed
 
 
 GOVERNANCE_DEMO_STEPS = [

@@ -1,6 +1,6 @@
 """The calendar of the governance demo data (see ``governance.demo``): the past meetings of
-every body, relative to today, and the meetings to come (a CA convened in three weeks, the
-next AG planned in six weeks, working groups)."""
+every body, relative to today, and the meetings to come (a CA convened in about three weeks,
+the next AG planned in about six weeks, working groups)."""
 
 from __future__ import annotations
 
@@ -248,15 +248,43 @@ def add_agenda(meeting: Meeting, items: list[tuple[str, str, str]]) -> list[Agen
     )
 
 
+# The last day of the year an AG is held on: the holidays follow.
+LAST_AG_OF_YEAR = (12, 18)
+
+
+def upcoming_ag_day(today: datetime.date) -> datetime.date:
+    """The Thursday of the next AG: six weeks ahead. When that falls in the holidays or next
+    year, it is brought forward to the third Thursday of December if that still leaves three
+    weeks to convene it (the members up to date for this year then vote); otherwise it stays
+    in January, where the renewals paid early give the vote (``governance.demo``)."""
+    day = next_weekday(today + datetime.timedelta(days=42), 3)
+    if day <= datetime.date(today.year, *LAST_AG_OF_YEAR):
+        return day
+    december = nth_weekday(today.year, 12, 3, 3)
+    if december >= today + datetime.timedelta(days=21):
+        return december
+    return day
+
+
+def upcoming_ca_day(today: datetime.date, ag_day: datetime.date) -> datetime.date:
+    """The Tuesday of the CA to come: three weeks ahead, or in the week before the AG it
+    prepares when the AG comes sooner."""
+    day = next_weekday(today + datetime.timedelta(days=21), 1)
+    if day > ag_day - datetime.timedelta(days=7):
+        day = ag_day - datetime.timedelta(days=9)
+    return day
+
+
 def seed_upcoming_meetings(rng: random.Random) -> list[Meeting]:
-    """A CA convened in three weeks, the next AG planned in six weeks (agenda ready, not yet
-    convened) and three working-group meetings; skipped while one is already to come."""
+    """A CA convened in about three weeks, the next AG planned in about six weeks (agenda
+    ready, not yet convened; see ``upcoming_ag_day``) and three working-group meetings;
+    skipped while one is already to come."""
     today = timezone.localdate()
     now = timezone.now()
     bodies = {b.kind: b for b in Body.objects.filter(kind__in=SINGLE_KINDS)}
     groups = {b.name: b for b in Body.objects.filter(kind=BodyKind.GROUP, name__in=GROUP_NAMES)}
-    ca_day = next_weekday(today + datetime.timedelta(days=21), 1)  # a Tuesday
-    ag_day = next_weekday(today + datetime.timedelta(days=42), 3)  # a Thursday
+    ag_day = upcoming_ag_day(today)
+    ca_day = upcoming_ca_day(today, ag_day)
     closed = ag_day.year - 1
     specs: list[tuple[MeetingPlan, bool, list[tuple[str, str, str]]]] = []
     if BodyKind.CA in bodies:

@@ -21,6 +21,8 @@ from cpts.permissions import roles_of, user_can
 from cpts.roles import Role
 from cpts.services.demo import DEMO_ACCOUNTS
 from governance import models as gov
+from governance.demo_calendar import upcoming_ag_day, upcoming_ca_day
+from governance.demo_renewals import seed_early_renewals
 from governance.models import (
     Attendance,
     AttendanceStatus,
@@ -34,10 +36,11 @@ from governance.models import (
     Proxy,
     Statutes,
 )
-from governance.rules import VoteCounts, is_adopted, vote_errors
+from governance.rules import VoteCounts, is_adopted, quorum_required, vote_errors
 from governance.selectors.voting import meeting_date, quorum_for, voting_members
 from governance.services.mandates import validate_mandate
-from members.models import College
+from members.models import Adhesion, College, FeeRule, Member, Payment
+from members.selectors.fees import up_to_date_q
 
 pytestmark = pytest.mark.django_db
 
@@ -290,17 +293,78 @@ def test_meetings_to_come(seeded: dict[str, Any]):
     now = timezone.now()
     ca = Meeting.objects.get(body__kind=BodyKind.CA, starts_at__gte=now)
     assert ca.status == MeetingStatus.CONVENED
-    assert 21 <= (meeting_date(ca) - today).days <= 27
+    ag = Meeting.objects.get(body__kind=BodyKind.AG, starts_at__gte=now)
+    assert meeting_date(ag) == upcoming_ag_day(today)
+    assert meeting_date(ca) == upcoming_ca_day(today, meeting_date(ag))
+    assert 12 <= (meeting_date(ca) - today).days <= 27
+    assert meeting_date(ca) < meeting_date(ag)  # the CA prepares the AG
     sitting = Mandate.objects.active_on(meeting_date(ca)).filter(body=ca.body)
     assert ca.convocations.count() == sitting.count()
-    ag = Meeting.objects.get(body__kind=BodyKind.AG, starts_at__gte=now)
     assert ag.status == MeetingStatus.PLANNED
-    assert 42 <= (meeting_date(ag) - today).days <= 48
+    notice = Statutes.objects.get_solo().convocation_notice_days
+    assert notice < 21 <= (meeting_date(ag) - today).days <= 48  # time to convene it
     assert ag.agenda_items.filter(needs_vote=True).count() >= 4
     assert not ag.convocations.exists()
     groups = Meeting.objects.filter(body__kind=BodyKind.GROUP, starts_at__gte=now)
     assert groups.count() == 3
     assert groups.filter(status=MeetingStatus.CONVENED).exists()
+
+
+def test_the_upcoming_ag_has_its_voters_and_can_reach_its_quorum(seeded: dict[str, Any]):
+    ag = Meeting.objects.get(body__kind=BodyKind.AG, starts_at__gte=timezone.now())
+    day = meeting_date(ag)
+    active = Member.objects.filter(status="active").count()
+    voters = voting_members(day).count()
+    required = quorum_required(voters, Statutes.objects.get_solo().ag_quorum_percent)
+    assert voters >= 0.6 * active, (voters, active)
+    assert 0 < required <= voters
+    # Most of the members up to date today keep their vote on the AG's date.
+    today_voters = set(voting_members(timezone.localdate()).values_list("pk", flat=True))
+    kept = voting_members(day).filter(pk__in=today_voters).count()
+    assert kept >= 0.8 * len(today_voters)
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2026, 3, 2), datetime.date(2026, 4, 16)),  # six weeks ahead
+        (datetime.date(2026, 10, 1), datetime.date(2026, 11, 12)),
+        (datetime.date(2026, 11, 10), datetime.date(2026, 12, 17)),  # not on Christmas Eve
+        (datetime.date(2026, 11, 22), datetime.date(2026, 12, 17)),  # before the holidays
+        (datetime.date(2026, 11, 26), datetime.date(2026, 12, 17)),  # three weeks' notice
+        (datetime.date(2026, 11, 27), datetime.date(2027, 1, 14)),  # too late: January
+        (datetime.date(2026, 12, 20), datetime.date(2027, 2, 4)),
+    ],
+)
+def test_upcoming_ag_day(today: datetime.date, expected: datetime.date):
+    day = upcoming_ag_day(today)
+    assert day == expected and day.weekday() == 3
+    ca_day = upcoming_ca_day(today, day)
+    assert ca_day.weekday() == 1 and today + datetime.timedelta(days=7) < ca_day < day
+
+
+def test_an_ag_in_january_gets_its_voters_from_early_renewals(seeded: dict[str, Any]):
+    today = timezone.localdate()
+    year = today.year + 1
+    with transaction.atomic():
+        # Nobody has renewed yet: an AG next January would have no voter.
+        assert not Adhesion.objects.filter(year=year).exists()
+        assert not voting_members(datetime.date(year, 1, 14)).exists()
+        up_to_date = Member.objects.filter(up_to_date_q(today), status="active").count()
+        created = seed_early_renewals(year, today)
+        assert 0.8 * up_to_date <= created < up_to_date
+        assert (
+            FeeRule.objects.filter(year=year).count()
+            == FeeRule.objects.filter(year=today.year).count()
+        )
+        assert voting_members(datetime.date(year, 1, 14)).count() >= 0.8 * (
+            voting_members(today).count()
+        )
+        payments = Payment.objects.filter(adhesion__year=year)
+        assert payments.exists() and all(p.paid_on <= today for p in payments)
+        assert seed_early_renewals(year, today) == 0  # idempotent
+        assert seed_early_renewals(today.year, today) == 0  # this year's AG needs none
+        transaction.set_rollback(True)
 
 
 def test_bench_governance_data_set_grows_with_the_members_and_is_idempotent(
