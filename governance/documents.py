@@ -3,6 +3,7 @@ d'émargement of a meeting, to print and sign at the door."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -15,6 +16,7 @@ from cpts.models import Association, GeneratedDocument
 from cpts.services.documents import DocumentError
 from governance.models import Meeting
 from governance.selectors.attendance import attendance_rows
+from governance.selectors.decisions import titled_with_date
 
 ATTENDANCE_SHEET_TITLE = gettext_lazy("Feuille d'émargement")
 
@@ -24,7 +26,11 @@ def _describe_attendance_sheet(parameters: dict[str, Any]) -> str:
         "id": parameters.get("meeting_id", "?")
     }
     date = parameters.get("date")
-    return _("%(title)s du %(date)s") % {"title": title, "date": date} if date else str(title)
+    try:
+        day = datetime.datetime.strptime(str(date), "%d/%m/%Y").date()
+    except ValueError:
+        return str(title)
+    return titled_with_date(str(title), day)
 
 
 @document_kind(

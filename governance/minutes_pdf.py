@@ -14,6 +14,7 @@ from cpts.jobs import ProgressCallback, document_kind
 from cpts.models import Association, GeneratedDocument
 from cpts.services.documents import DocumentError
 from governance.models import Minutes, MinutesStatus
+from governance.selectors.decisions import meeting_title, title_names_body
 from governance.selectors.minutes import attendance_figures, text_blocks
 from governance.selectors.voting import quorum_for
 from members.documents import _association_context
@@ -30,10 +31,7 @@ def _describe(parameters: dict[str, Any]) -> str:
     )
     if minutes is None:
         return _("Procès-verbal n° %(id)s") % {"id": parameters.get("minutes", "?")}
-    return _("%(meeting)s du %(date)s") % {
-        "meeting": minutes.meeting.title,
-        "date": timezone.localtime(minutes.meeting.starts_at).strftime("%d/%m/%Y"),
-    }
+    return meeting_title(minutes.meeting)
 
 
 @document_kind(
@@ -59,10 +57,7 @@ def build_meeting_minutes(
     resolutions = list(meeting.resolutions.order_by("position", "pk"))
     report(50, _("Mise en page"))
     start = timezone.localtime(meeting.starts_at)
-    title = _("Procès-verbal de la réunion « %(meeting)s » du %(date)s") % {
-        "meeting": meeting.title,
-        "date": start.strftime("%d/%m/%Y"),
-    }
+    title = _("Procès-verbal — %(meeting)s") % {"meeting": meeting_title(meeting)}
     content = render_pdf(
         "pdf/governance/minutes.html",
         {
@@ -72,6 +67,7 @@ def build_meeting_minutes(
             "minutes": minutes,
             "meeting": meeting,
             "starts_at": start,
+            "show_body": not title_names_body(meeting.title, meeting.body.name),
             "is_draft": minutes.status != MinutesStatus.APPROVED,
             "blocks": text_blocks(minutes.text),
             "figures": attendance_figures(meeting),

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cpts.models.territory import normalize_search
 from governance.models import Body, Candidate, Election, Meeting, Resolution
@@ -14,6 +18,75 @@ from governance.rules import VoteCounts, votes_needed
 from members.selectors.members import Fold
 
 MAX_TERMS = 8
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").casefold().split())
+
+
+def title_has_date(title: str, day: datetime.date) -> bool:
+    """Whether ``title`` already spells ``day`` (08/09/2026, 8/9/2026, 2026-09-08,
+    8 septembre 2026, 1er septembre 2026…)."""
+    folded = _fold(title)
+    month = MONTHS[day.month - 1]
+    days = [str(day.day), f"{day.day:02d}"] + (["1er"] if day.day == 1 else [])
+    spellings = [
+        f"{day:%d/%m/%Y}",
+        f"{day.day}/{day.month}/{day.year}",
+        f"{day:%d.%m.%Y}",
+        f"{day:%d-%m-%Y}",
+        f"{day:%Y-%m-%d}",
+        *(f"{d} {month} {day.year}" for d in days),
+    ]
+    return any(
+        re.search(rf"(?<![0-9]){re.escape(spelling)}(?![0-9])", folded) for spelling in spellings
+    )
+
+
+def titled_with_date(title: str, day: datetime.date | None) -> str:
+    """``title`` followed by " du dd/mm/yyyy", unless the title already holds that date."""
+    if day is None or title_has_date(title, day):
+        return title
+    return _("%(title)s du %(date)s") % {"title": title, "date": f"{day:%d/%m/%Y}"}
+
+
+def meeting_day(meeting: Meeting) -> datetime.date:
+    return timezone.localtime(meeting.starts_at).date()
+
+
+def meeting_title(meeting: Meeting) -> str:
+    """The meeting's title with its date, the date written once."""
+    return titled_with_date(meeting.title, meeting_day(meeting))
+
+
+def title_names_body(title: str, body_name: str) -> bool:
+    return bool(body_name) and _fold(title).startswith(_fold(body_name))
+
+
+def meeting_label(meeting: Meeting) -> str:
+    """ "Body — title — date", without the body when the title starts with its name and
+    without the date when the title already holds it."""
+    parts = [] if title_names_body(meeting.title, meeting.body.name) else [meeting.body.name]
+    parts.append(meeting.title)
+    day = meeting_day(meeting)
+    if not title_has_date(meeting.title, day):
+        parts.append(f"{day:%d/%m/%Y}")
+    return " — ".join(parts)
 
 
 def meeting_resolutions(meeting: Meeting) -> list[Resolution]:

@@ -249,19 +249,18 @@ def text_blocks(text: str) -> list[dict[str, Any]]:
 
 
 def latest_pdf(minutes: Minutes) -> Any:
-    """The newest finished PDF of ``minutes``, or None."""
+    """The newest finished PDF of ``minutes``, or None. Once the minutes are approved, only
+    a PDF requested since the approval (the draft's PDFs say "Brouillon")."""
     from cpts.models import GeneratedDocument
 
-    return (
-        GeneratedDocument.objects.filter(
-            kind="meeting_minutes",
-            parameters__minutes=minutes.pk,
-            status=GeneratedDocument.Status.DONE,
-        )
-        .exclude(file="")
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
+    documents = GeneratedDocument.objects.filter(
+        kind="meeting_minutes",
+        parameters__minutes=minutes.pk,
+        status=GeneratedDocument.Status.DONE,
+    ).exclude(file="")
+    if minutes.status == MinutesStatus.APPROVED:
+        documents = documents.filter(created_at__gte=minutes.updated_at)
+    return documents.order_by("-finished_at", "-pk").first()
 
 
 def is_approved(minutes: Minutes) -> bool:

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import governance.minutes_pdf  # noqa: F401  (registers the "meeting_minutes" document kind)
+from cpts.jobs import request_document
 from governance.models import Meeting, MeetingStatus, Minutes, MinutesStatus
 from governance.selectors.minutes import draft_text, officers
 from governance.selectors.voting import meeting_date
@@ -116,4 +118,7 @@ def approve_minutes(minutes: Minutes, at_meeting: Meeting, by: Any) -> Minutes:
     minutes.save()
     meeting.status = MeetingStatus.MINUTES_APPROVED
     meeting.save(update_fields=["status", "updated_at"])
+    # The approved PDF for every adherent: the job row is written with the approval and the
+    # build is enqueued once the transaction commits (request_document defers it).
+    request_document("meeting_minutes", requested_by=_user(by), parameters={"minutes": minutes.pk})
     return minutes

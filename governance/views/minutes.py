@@ -18,6 +18,7 @@ from cpts.views.documents import document_file_response
 from governance.access import can_manage_body, can_view_body, meeting_for
 from governance.forms.decisions import ApproveForm, MinutesForm
 from governance.models import Minutes, MinutesStatus
+from governance.selectors.decisions import title_names_body
 from governance.selectors.minutes import attendance_figures, latest_pdf, text_blocks
 from governance.services.minutes import (
     approve_minutes,
@@ -167,6 +168,7 @@ def minutes_public(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "minutes": minutes,
             "meeting": minutes.meeting,
+            "show_body": not title_names_body(minutes.meeting.title, minutes.meeting.body.name),
             "blocks": text_blocks(minutes.text),
             "resolutions": minutes.meeting.resolutions.order_by("position", "pk"),
             "pdf": latest_pdf(minutes),

@@ -3,6 +3,7 @@ without accents, filtered by body and year, linked to approved minutes, for ever
 
 from __future__ import annotations
 
+import datetime
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from governance.documents import _describe_attendance_sheet
 from governance.models import (
     AttendanceStatus,
     BodyKind,
@@ -19,6 +22,12 @@ from governance.models import (
     MandateRole,
     Meeting,
     Resolution,
+)
+from governance.selectors.decisions import (
+    meeting_label,
+    meeting_title,
+    title_has_date,
+    titled_with_date,
 )
 from governance.services.minutes import approve_minutes, draft_minutes
 from governance.services.resolutions import record_vote
@@ -129,3 +138,69 @@ def test_register_queries_do_not_grow(client, adherent) -> None:
 
     queries(0)
     assert queries(3) == queries(20)
+
+
+# --- A meeting named once, its date written once ---
+
+
+@pytest.mark.parametrize(
+    ("title", "has_date"),
+    [
+        ("Conseil d'administration du 08/09/2026", True),
+        ("CA 8/9/2026", True),
+        ("Bureau 2026-09-08", True),
+        ("AG du 8 septembre 2026", True),
+        ("AG du 8 Septembre 2026", True),
+        ("Conseil d'administration", False),
+        ("Conseil d'administration du 09/09/2026", False),
+        ("AG du 18 septembre 2026", False),
+        ("CA 18/9/2026", False),
+        ("CA 8/9/20267", False),
+    ],
+)
+def test_title_has_date(title: str, has_date: bool) -> None:
+    assert title_has_date(title, datetime.date(2026, 9, 8)) is has_date
+
+
+def test_first_of_the_month_and_titled_with_date() -> None:
+    first = datetime.date(2026, 10, 1)
+    assert title_has_date("AG du 1er octobre 2026", first)
+    assert titled_with_date("AG du 1er octobre 2026", first) == "AG du 1er octobre 2026"
+    assert titled_with_date("AG", first) == "AG du 01/10/2026"
+    assert titled_with_date("AG", None) == "AG"
+
+
+def test_meeting_label_and_title() -> None:
+    ca = body_of(BodyKind.CA)
+    starts = timezone.make_aware(datetime.datetime(2026, 9, 8, 18, 30))
+    dated = Meeting(body=ca, title="Conseil d'administration du 08/09/2026", starts_at=starts)
+    assert meeting_label(dated) == "Conseil d'administration du 08/09/2026"
+    assert meeting_title(dated) == "Conseil d'administration du 08/09/2026"
+    plain = Meeting(body=ca, title="Séance budgétaire", starts_at=starts)
+    assert meeting_label(plain) == f"{ca.name} — Séance budgétaire — 08/09/2026"
+    assert meeting_title(plain) == "Séance budgétaire du 08/09/2026"
+    named = Meeting(body=ca, title=f"{ca.name.upper()} de rentrée", starts_at=starts)
+    assert meeting_label(named) == f"{ca.name.upper()} de rentrée — 08/09/2026"
+
+
+def test_attendance_sheet_describe_writes_the_date_once() -> None:
+    dated = {"meeting_id": 1, "title": "AG du 22/12/2026", "date": "22/12/2026"}
+    assert _describe_attendance_sheet(dated) == "AG du 22/12/2026"
+    plain = {"meeting_id": 1, "title": "AG ordinaire", "date": "22/12/2026"}
+    assert _describe_attendance_sheet(plain) == "AG ordinaire du 22/12/2026"
+    assert _describe_attendance_sheet({"meeting_id": 1, "date": "n'importe"}) == "Réunion n° 1"
+
+
+def test_register_lines_do_not_repeat_the_body_or_the_date(client, adherent, decisions) -> None:
+    recent = decisions["recent"].meeting
+    day = timezone.localtime(recent.starts_at)
+    recent.title = f"{recent.body.name} du {day:%d/%m/%Y}"
+    recent.save()
+    client.force_login(adherent)
+    page = client.get(URL).content.decode()
+    assert escape(recent.title) in page
+    assert escape(f"{recent.body.name} — {recent.title}") not in page
+    assert f"{day:%d/%m/%Y} — {day:%d/%m/%Y}" not in page
+    old = decisions["old"].meeting
+    old_day = timezone.localtime(old.starts_at)
+    assert escape(f"{old.body.name} — CA ancien — {old_day:%d/%m/%Y}") in page

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from cpts.jobs import get_kind
 from cpts.models import GeneratedDocument
 from governance.minutes_pdf import build_meeting_minutes
 from governance.models import (
@@ -23,11 +25,12 @@ from governance.models import (
     Minutes,
     MinutesStatus,
 )
+from governance.selectors.minutes import latest_pdf
 from governance.services.minutes import approve_minutes, draft_minutes, update_minutes
 from governance.services.resolutions import record_vote
 from tests.factories import MemberFactory
 from tests.governance.test_resolutions import board_meeting, body_of, mark, resolution_of
-from tests.pdf_utils import pdf_text
+from tests.pdf_utils import PDF_PLACEHOLDER, _run_on_pdf, normalize_whitespace, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +209,8 @@ def test_pdf_request_then_public_download(
     client.force_login(president)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("minutes_pdf_request", args=[meeting.pk]))
-    document = GeneratedDocument.objects.get(kind="meeting_minutes")
+    document = GeneratedDocument.objects.filter(kind="meeting_minutes").latest("pk")
+    assert document.requested_by == president
     assert response["Location"] == reverse("document_detail", args=[document.pk])
     document.refresh_from_db()
     assert document.status == GeneratedDocument.Status.DONE, document.error_message
@@ -214,3 +218,136 @@ def test_pdf_request_then_public_download(
     response = client.get(reverse("minutes_public_pdf", args=[minutes.pk]))
     assert response.status_code == 200
     assert RESOLUTION_TEXT in pdf_text(b"".join(response.streaming_content))
+
+
+# --- The approved PDF, requested by the approval ---
+
+
+def test_approval_requests_the_pdf_adherents_download(
+    client, association, president, adherent, django_capture_on_commit_callbacks
+) -> None:
+    meeting = voted_meeting()
+    minutes = draft_minutes(meeting, by=None)
+    later = Meeting.objects.create(body=meeting.body, title="CA suivant", starts_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_minutes(minutes, later, by=president)
+    document = GeneratedDocument.objects.get(kind="meeting_minutes")
+    assert document.parameters == {"minutes": minutes.pk}
+    assert document.requested_by == president
+    assert document.status == GeneratedDocument.Status.DONE, document.error_message
+    client.force_login(adherent)
+    page = client.get(reverse("minutes_public", args=[minutes.pk])).content.decode()
+    assert reverse("minutes_public_pdf", args=[minutes.pk]) in page
+    response = client.get(reverse("minutes_public_pdf", args=[minutes.pk]))
+    text = pdf_text(b"".join(response.streaming_content))
+    assert RESOLUTION_TEXT in text
+    assert "Brouillon" not in text
+
+
+def test_a_refused_approval_requests_no_pdf() -> None:
+    meeting = voted_meeting()
+    minutes = draft_minutes(meeting, by=None)
+    other = Meeting.objects.create(
+        body=body_of(BodyKind.BUREAU), title="Bureau", starts_at=timezone.now()
+    )
+    with pytest.raises(ValidationError):
+        approve_minutes(minutes, other, by=None)
+    assert not GeneratedDocument.objects.filter(kind="meeting_minutes").exists()
+
+
+def test_the_draft_pdf_is_not_offered_once_approved(client, association, adherent) -> None:
+    meeting = voted_meeting()
+    minutes = draft_minutes(meeting, by=None)
+    draft_pdf = GeneratedDocument.objects.create(
+        kind="meeting_minutes", parameters={"minutes": minutes.pk}
+    )
+    _name, content = build_meeting_minutes(draft_pdf, lambda progress, step: None)
+    draft_pdf.file.save("brouillon.pdf", ContentFile(content))
+    draft_pdf.status = GeneratedDocument.Status.DONE
+    draft_pdf.finished_at = timezone.now()
+    draft_pdf.save()
+    assert latest_pdf(minutes) == draft_pdf
+    later = Meeting.objects.create(body=meeting.body, title="CA suivant", starts_at=timezone.now())
+    approve_minutes(minutes, later, by=None)  # its PDF job has not run yet
+    minutes.refresh_from_db()
+    assert latest_pdf(minutes) is None
+    client.force_login(adherent)
+    assert client.get(reverse("minutes_public_pdf", args=[minutes.pk])).status_code == 404
+
+
+# --- Signatures and titles ---
+
+
+def describe(parameters: dict[str, object]) -> str:
+    kind_describe = get_kind("meeting_minutes").describe
+    assert kind_describe is not None
+    return kind_describe(parameters)
+
+
+def test_draft_text_has_no_signature_lines() -> None:
+    minutes = draft_minutes(voted_meeting(), by=None)
+    lowered = minutes.text.lower()
+    assert "signature" not in lowered
+    assert "de séance" not in minutes.text.splitlines()[-1].lower()
+    assert not any(line.strip().lower().endswith("de séance") for line in minutes.text.splitlines())
+
+
+def test_signatures_stay_with_the_end_of_the_text(association) -> None:
+    minutes = draft_minutes(voted_meeting(), by=None)
+    # A text just long enough to push the signatures to the next page.
+    paragraphs = [f"Paragraphe {n} : " + "débat sur le projet de santé. " * 12 for n in range(9)]
+    update_minutes(
+        minutes,
+        "\n\n".join([*paragraphs, "La séance est levée à 20 h 30."]),
+        "Anne Présidente",
+        "Paul Secrétaire",
+        by=None,
+    )
+    document = GeneratedDocument.objects.create(
+        kind="meeting_minutes", parameters={"minutes": minutes.pk}
+    )
+    _name, content = build_meeting_minutes(document, lambda progress, step: None)
+    pages = [
+        normalize_whitespace(page)
+        for page in _run_on_pdf(
+            content, ["pdftotext", "-enc", "UTF-8", "-q", PDF_PLACEHOLDER, "-"]
+        ).split("\f")
+    ]
+    with_signatures = [page for page in pages if "Signature" in page]
+    assert len(with_signatures) == 1
+    assert "Paragraphe 0" not in with_signatures[0]  # the text does run over two pages
+    assert "La séance est levée à 20 h 30." in with_signatures[0]
+    assert "Anne Présidente" in with_signatures[0]
+
+
+def test_dated_title_keeps_a_single_date(client, association, adherent) -> None:
+    meeting = voted_meeting()
+    day = timezone.localtime(meeting.starts_at)
+    meeting.title = f"Conseil d'administration du {day:%d/%m/%Y}"
+    meeting.save()
+    minutes = draft_minutes(meeting, by=None)
+    later = Meeting.objects.create(body=meeting.body, title="CA suivant", starts_at=timezone.now())
+    approve_minutes(minutes, later, by=None)
+    assert describe({"minutes": minutes.pk}) == meeting.title
+    client.force_login(adherent)
+    page = client.get(reverse("minutes_public", args=[minutes.pk])).content.decode()
+    assert f"Procès-verbal — Conseil d&#x27;administration du {day:%d/%m/%Y}</h1>" in page
+    assert f"du {day:%d/%m/%Y} du" not in page
+    document = GeneratedDocument.objects.create(
+        kind="meeting_minutes", parameters={"minutes": minutes.pk}
+    )
+    _name, content = build_meeting_minutes(document, lambda progress, step: None)
+    text = pdf_text(content)
+    # The title says the date once; the line under it gives the time and the place.
+    assert (
+        f"Procès-verbal — Conseil d'administration du {day:%d/%m/%Y} {day:%H}h{day:%M} — "
+        "Salle du conseil"
+    ) in text
+    assert f"du {day:%d/%m/%Y} du" not in text
+
+
+def test_undated_title_gets_its_date() -> None:
+    meeting = voted_meeting()
+    minutes = draft_minutes(meeting, by=None)
+    day = timezone.localtime(meeting.starts_at)
+    assert describe({"minutes": minutes.pk}) == (f"Conseil d'administration du {day:%d/%m/%Y}")
