@@ -12,7 +12,7 @@ from governance.models import AgendaItem, Body, Election, MajorityRule, Meeting
 from members.models import College, Member
 from members.models.members import MemberStatus
 
-MAX_VOTES = 100_000
+MAX_VOTES = 1_000_000
 
 
 class StyledForm(forms.Form):
@@ -45,7 +45,19 @@ class ResolutionForm(StyledForm):
 
 
 def _count(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(label=label, min_value=0, max_value=MAX_VOTES)
+    whole = _("Saisissez un nombre entier positif.")
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_VOTES,
+        error_messages={
+            "required": _("Saisissez un nombre de voix (0 s'il n'y en a aucune)."),
+            "invalid": whole,
+            "min_value": whole,
+            "max_value": _("Saisissez au plus 1 000 000 voix."),
+        },
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_VOTES}),
+    )
 
 
 class VoteForm(StyledForm):

@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 
 from governance.models import Body, BodyKind, Candidate, Election, Mandate, MandateRole, Meeting
 from governance.selectors.voting import meeting_date
-from governance.services.resolutions import deliberation_quorum, refuse_group
+from governance.services.resolutions import (
+    deliberation_quorum,
+    refuse_closed_meeting,
+    refuse_group,
+)
 from members.models import College, Member
 from members.models.members import MemberStatus
 
@@ -55,6 +59,7 @@ def create_election(
     mandate_end: datetime.date | None = None,
 ) -> Election:
     refuse_group(meeting)
+    refuse_closed_meeting(meeting.pk)
     body = board_body()
     default_start, default_end = default_mandate_dates(meeting)
     start = mandate_start or default_start
@@ -101,6 +106,8 @@ def create_election(
 
 
 def _refuse_closed(election: Election) -> None:
+    """Refuse a change to a closed election or to one of a locked meeting."""
+    refuse_closed_meeting(election.meeting_id)
     if election.closed_at is not None:
         raise ValidationError(_("Cette élection est close : elle ne peut plus être modifiée."))
 

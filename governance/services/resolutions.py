@@ -13,7 +13,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from governance.models import AgendaItem, AgKind, BodyKind, Meeting, Resolution, Statutes
+from governance.models import (
+    AgendaItem,
+    AgKind,
+    BodyKind,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesStatus,
+    Resolution,
+    Statutes,
+)
 from governance.rules import Quorum, VoteCounts, is_adopted, vote_errors
 from governance.selectors.voting import quorum_for
 
@@ -30,6 +40,34 @@ def default_majority(meeting: Meeting) -> str:
             return statutes.ag_extraordinary_majority
         return statutes.ag_ordinary_majority
     return statutes.board_majority
+
+
+def decisions_closed_reason(meeting: Meeting) -> str | None:
+    """Why the resolutions and elections of ``meeting`` can no longer change, or None."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        return _(
+            "Cette réunion est annulée : ses résolutions et élections ne peuvent pas être "
+            "modifiées."
+        )
+    if (
+        meeting.status == MeetingStatus.MINUTES_APPROVED
+        or Minutes.objects.filter(meeting=meeting, status=MinutesStatus.APPROVED).exists()
+    ):
+        return _(
+            "Le procès-verbal est approuvé : les résolutions et élections de cette réunion ne "
+            "peuvent plus être modifiées."
+        )
+    return None
+
+
+def refuse_closed_meeting(meeting_id: int) -> Meeting:
+    """Lock the meeting's row, read its status afresh, and refuse when its decisions are
+    closed (cancelled meeting, approved minutes). Call inside a transaction."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    reason = decisions_closed_reason(meeting)
+    if reason:
+        raise ValidationError(reason)
+    return meeting
 
 
 def refuse_group(meeting: Meeting) -> None:
@@ -79,8 +117,8 @@ def create_resolution(
     majority: str = "",
 ) -> Resolution:
     refuse_group(meeting)
+    refuse_closed_meeting(meeting.pk)
     _check_agenda_item(meeting, agenda_item)
-    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     last = meeting.resolutions.aggregate(last=Max("position"))["last"] or 0
     resolution = Resolution(
         meeting=meeting,
@@ -105,6 +143,7 @@ def update_resolution(
     by: Any,
     agenda_item: AgendaItem | None = None,
 ) -> Resolution:
+    refuse_closed_meeting(resolution.meeting_id)
     _check_agenda_item(resolution.meeting, agenda_item)
     if resolution.voted_at is not None and majority != resolution.majority:
         raise ValidationError(
@@ -122,6 +161,7 @@ def update_resolution(
 @transaction.atomic
 def delete_resolution(resolution: Resolution, by: Any) -> None:
     """Delete and renumber the following resolutions (1, 2, 3… without gaps)."""
+    refuse_closed_meeting(resolution.meeting_id)
     meeting_id, position = resolution.meeting_id, resolution.position
     resolution.delete()
     for following in Resolution.objects.filter(
@@ -134,6 +174,7 @@ def delete_resolution(resolution: Resolution, by: Any) -> None:
 @transaction.atomic
 def move_resolution(resolution: Resolution, *, up: bool, by: Any) -> None:
     """Swap ``resolution`` with its neighbour above (``up``) or below; nothing at the ends."""
+    refuse_closed_meeting(resolution.meeting_id)
     siblings = Resolution.objects.filter(meeting_id=resolution.meeting_id)
     if up:
         neighbour = siblings.filter(position__lt=resolution.position).order_by("-position").first()
@@ -156,6 +197,7 @@ def record_vote(
 ) -> Resolution:
     """Record (or correct) the show of hands: the counts are checked against the voting
     members present or represented now, and the result follows the resolution's rule."""
+    refuse_closed_meeting(resolution.meeting_id)
     quorum = deliberation_quorum(resolution.meeting)
     counts = VoteCounts(votes_for, votes_against, abstentions)
     errors = vote_errors(counts, quorum.counted)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cpts.permissions import permission_required
 from governance.access import can_manage_body, meeting_for
-from governance.forms.decisions import CandidateForm, ElectionForm
+from governance.forms.decisions import MAX_VOTES, CandidateForm, ElectionForm
 from governance.models import BodyKind, Candidate, Election
 from governance.selectors.decisions import election_candidates
 from governance.selectors.voting import quorum_for
@@ -25,6 +25,7 @@ from governance.services.elections import (
     record_election_votes,
     remove_candidate,
 )
+from governance.services.resolutions import decisions_closed_reason
 from governance.views.resolutions import READ, WRITE, add_errors
 
 
@@ -44,6 +45,10 @@ def election_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request.user, pk, manage=True)
     if meeting.body.kind == BodyKind.GROUP:
         messages.error(request, _("Un groupe de travail n'élit pas d'administrateurs."))
+        return redirect("meeting_resolutions", pk=meeting.pk)
+    locked = decisions_closed_reason(meeting)
+    if locked:
+        messages.error(request, locked)
         return redirect("meeting_resolutions", pk=meeting.pk)
     form = ElectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +75,12 @@ def election_create(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(*READ)
 def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     election = election_for(request.user, pk)
-    can_manage = can_manage_body(request.user, election.meeting.body)
+    locked = decisions_closed_reason(election.meeting)
+    can_manage = (
+        can_manage_body(request.user, election.meeting.body)
+        and not locked
+        and election.closed_at is None
+    )
     return render(
         request,
         "governance/elections/election_detail.html",
@@ -80,7 +90,8 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "active_tab": "resolutions",
             "candidates": election_candidates(election),
             "quorum": quorum_for(election.meeting),
-            "can_manage": can_manage and election.closed_at is None,
+            "locked": locked,
+            "can_manage": can_manage,
             "candidate_form": CandidateForm(election=election) if can_manage else None,
         },
     )
@@ -127,13 +138,18 @@ def _posted_votes(request: HttpRequest, election: Election) -> tuple[dict[int, i
     errors: list[str] = []
     for candidate in election.candidates.select_related("member"):
         raw = request.POST.get(f"votes-{candidate.pk}", "").strip()
-        if raw.isdigit() and len(raw) <= 6:
-            votes[candidate.pk] = int(raw)
-        else:
+        if not (raw.isascii() and raw.isdigit()):
             errors.append(
                 _("Nombre de voix invalide pour %(name)s : indiquez un nombre entier positif.")
                 % {"name": candidate.member.display_name}
             )
+        elif len(raw) > 20 or int(raw) > MAX_VOTES:
+            errors.append(
+                _("Nombre de voix trop grand pour %(name)s : 1 000 000 voix au plus.")
+                % {"name": candidate.member.display_name}
+            )
+        else:
+            votes[candidate.pk] = int(raw)
     return votes, errors
 
 

@@ -23,6 +23,7 @@ from governance.selectors.decisions import meeting_resolutions as resolutions_of
 from governance.selectors.voting import quorum_for
 from governance.services.resolutions import (
     create_resolution,
+    decisions_closed_reason,
     default_majority,
     delete_resolution,
     move_resolution,
@@ -63,6 +64,7 @@ def meeting_resolutions(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request.user, pk)
     quorum = quorum_for(meeting)
     resolutions = meeting_resolutions_rows(meeting, quorum.counted if quorum else 0)
+    locked = decisions_closed_reason(meeting)
     return render(
         request,
         "governance/resolutions/meeting_resolutions.html",
@@ -73,29 +75,41 @@ def meeting_resolutions(request: HttpRequest, pk: int) -> HttpResponse:
             "quorum": quorum,
             "rows": resolutions,
             "elections": meeting_elections(meeting),
-            "can_manage": can_manage_body(request.user, meeting.body),
+            "locked": locked,
+            "can_manage": can_manage_body(request.user, meeting.body) and not locked,
         },
     )
 
 
 def meeting_resolutions_rows(meeting: Meeting, voters: int) -> list[dict[str, Any]]:
     rows = with_needed(resolutions_of(meeting), voters)
-    for row in rows:
+    for index, row in enumerate(rows):
         resolution = row["resolution"]
-        row["form"] = VoteForm(
-            initial={
-                "votes_for": resolution.votes_for,
-                "votes_against": resolution.votes_against,
-                "abstentions": resolution.abstentions,
-            },
-            prefix=f"r{resolution.pk}",
-        )
+        row["first"], row["last"] = index == 0, index == len(rows) - 1
+        row["form"] = _vote_form(resolution)
     return rows
+
+
+def _refused(request: HttpRequest, meeting: Meeting) -> HttpResponse | None:
+    """Back to the resolutions page with the reason when the meeting's decisions are closed."""
+    reason = decisions_closed_reason(meeting)
+    if reason is None:
+        return None
+    messages.error(request, reason)
+    return redirect(_page_url(meeting))
+
+
+def _error_messages(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
 
 
 def _resolution_form(
     request: HttpRequest, meeting: Meeting, resolution: Resolution | None
 ) -> HttpResponse:
+    refused = _refused(request, meeting)
+    if refused is not None:
+        return refused
     if resolution is None:
         initial: dict[str, Any] = {"majority": default_majority(meeting)}
     else:
@@ -159,8 +173,12 @@ def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def resolution_delete(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = resolution_for(request.user, pk)
-    delete_resolution(resolution, by=request.user)
-    messages.success(request, _("La résolution a été supprimée."))
+    try:
+        delete_resolution(resolution, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("La résolution a été supprimée."))
     return redirect(_page_url(resolution.meeting))
 
 
@@ -168,8 +186,32 @@ def resolution_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def resolution_move(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = resolution_for(request.user, pk)
-    move_resolution(resolution, up=request.POST.get("direction") != "down", by=request.user)
+    try:
+        move_resolution(resolution, up=request.POST.get("direction") != "down", by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
     return redirect(_page_url(resolution.meeting))
+
+
+def _vote_form(resolution: Resolution) -> VoteForm:
+    return VoteForm(
+        initial={
+            "votes_for": resolution.votes_for,
+            "votes_against": resolution.votes_against,
+            "abstentions": resolution.abstentions,
+        },
+        prefix=f"r{resolution.pk}",
+    )
+
+
+def vote_error_messages(form: VoteForm) -> list[str]:
+    """Every error of the vote form, a field's named by its label ("Pour : …")."""
+    errors = [str(message) for message in form.non_field_errors()]
+    for name, field in form.fields.items():
+        for error in form.errors.get(name, []):
+            message = str(error)
+            errors.append(f"{field.label} : {message[:1].lower()}{message[1:]}")
+    return errors
 
 
 @permission_required(*WRITE)
@@ -194,29 +236,20 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.headers.get("HX-Request"):
         if saved:
             messages.success(request, _("Le vote a été enregistré."))
-        else:
-            errors = list(form.non_field_errors()) or [_("Les nombres de voix sont invalides.")]
-            for message in errors:
-                messages.error(request, str(message))
+        for message in vote_error_messages(form):
+            messages.error(request, message)
         return redirect(_page_url(meeting))
     quorum = quorum_for(meeting)
     row = with_needed([resolution], quorum.counted if quorum else 0)[0]
-    row["form"] = (
-        form
-        if not saved
-        else VoteForm(
-            initial={
-                "votes_for": resolution.votes_for,
-                "votes_against": resolution.votes_against,
-                "abstentions": resolution.abstentions,
-            },
-            prefix=f"r{resolution.pk}",
-        )
-    )
+    siblings = Resolution.objects.filter(meeting_id=meeting.pk)
+    row["first"] = not siblings.filter(position__lt=resolution.position).exists()
+    row["last"] = not siblings.filter(position__gt=resolution.position).exists()
+    row["form"] = _vote_form(resolution) if saved else form
+    locked = decisions_closed_reason(meeting)
     return render(
         request,
         "governance/resolutions/_resolution.html",
-        {"row": row, "meeting": meeting, "can_manage": True, "saved": saved},
+        {"row": row, "meeting": meeting, "can_manage": not locked, "saved": saved},
     )
 
 

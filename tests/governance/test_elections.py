@@ -28,11 +28,12 @@ from governance.services.elections import (
     create_election,
     default_mandate_dates,
     record_election_votes,
+    remove_candidate,
 )
 from members.models import College, Member
 from members.models.members import MemberStatus
 from tests.factories import CollegeFactory, MemberFactory
-from tests.governance.test_resolutions import body_of, mark, voting_member
+from tests.governance.test_resolutions import APPROVED, body_of, lock, mark, refused, voting_member
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +245,77 @@ def test_election_pages(client, college: College, president, tresorier, referent
     client.force_login(tresorier)
     page = client.get(reverse("election_detail", args=[election.pk])).content.decode()
     assert voters[0].display_name in page and "Élu·e" in page
+
+
+# --- Locked once the minutes are approved, or the meeting cancelled ---
+
+
+@pytest.mark.parametrize("how", ["approved", "minutes", "cancelled"])
+def test_every_election_write_is_refused_when_locked(college: College, how: str) -> None:
+    voters = [voting_member(college=college) for _ in range(4)]
+    meeting = held_ag(voters)
+    election = create_election(meeting, college=college, seats=1, by=None)
+    candidate = add_candidate(election, voters[0], by=None)
+    record_election_votes(election, {candidate.pk: 3}, by=None)
+    other = CollegeFactory.create(name="Usagers", code="usagers", ca_seats=2)
+    message = lock(meeting, how)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    election = Election.objects.select_related("meeting").get(pk=election.pk)
+    refused(message, lambda: create_election(meeting, college=other, seats=1, by=None))
+    refused(message, lambda: add_candidate(election, voters[1], by=None))
+    refused(message, lambda: remove_candidate(candidate, by=None))
+    refused(message, lambda: record_election_votes(election, {candidate.pk: 4}, by=None))
+    refused(message, lambda: close_election(election, by=None))
+    assert Election.objects.filter(meeting=meeting).count() == 1
+    assert list(Candidate.objects.values_list("member", "votes", "elected")) == [
+        (voters[0].pk, 3, False)
+    ]
+    assert Election.objects.get(pk=election.pk).closed_at is None
+    assert not Mandate.objects.filter(elected_at=meeting).exists()
+
+
+def test_locked_election_pages(client, college: College, president) -> None:
+    voters = [voting_member(college=college) for _ in range(4)]
+    meeting = held_ag(voters)
+    election = create_election(meeting, college=college, seats=1, by=None)
+    candidate = add_candidate(election, voters[0], by=None)
+    lock(meeting, "approved")
+    client.force_login(president)
+    page = client.get(reverse("election_detail", args=[election.pk])).content.decode()
+    assert APPROVED in page
+    for hidden in ["election_votes", "election_close", "candidate_add"]:
+        assert reverse(hidden, args=[election.pk]) not in page
+    assert reverse("candidate_remove", args=[candidate.pk]) not in page
+    response = client.get(reverse("election_create", args=[meeting.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("meeting_resolutions", args=[meeting.pk])
+    assert APPROVED in response.content.decode()
+    response = client.post(
+        reverse("election_votes", args=[election.pk]), {f"votes-{candidate.pk}": "2"}, follow=True
+    )
+    assert APPROVED in response.content.decode()
+    response = client.post(reverse("candidate_remove", args=[candidate.pk]), follow=True)
+    assert APPROVED in response.content.decode()
+    assert Candidate.objects.filter(pk=candidate.pk, votes__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("²", "indiquez un nombre entier positif"),
+        ("-2", "indiquez un nombre entier positif"),
+        ("1000001", "1 000 000 voix au plus"),
+        ("9" * 5000, "1 000 000 voix au plus"),
+    ],
+)
+def test_bad_candidate_votes_are_named(client, college: College, president, raw, expected):
+    voters = [voting_member(college=college) for _ in range(2)]
+    election = create_election(held_ag(voters), college=college, seats=1, by=None)
+    candidate = add_candidate(election, voters[0], by=None)
+    client.force_login(president)
+    response = client.post(
+        reverse("election_votes", args=[election.pk]), {f"votes-{candidate.pk}": raw}, follow=True
+    )
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert voters[0].display_name in " ".join(str(m) for m in response.context["messages"])
+    assert Candidate.objects.get(pk=candidate.pk).votes is None

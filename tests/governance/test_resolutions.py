@@ -25,6 +25,8 @@ from governance.models import (
     MandateRole,
     Meeting,
     MeetingStatus,
+    Minutes,
+    MinutesStatus,
     Resolution,
     Statutes,
 )
@@ -34,6 +36,7 @@ from governance.services.resolutions import (
     delete_resolution,
     move_resolution,
     record_vote,
+    update_resolution,
 )
 from members.models import FeeRule, Member
 from members.services.adhesions import ensure_adhesion
@@ -301,3 +304,176 @@ def test_resolutions_page_queries_do_not_grow(client, president) -> None:
 
     queries(0)  # warm the session and the role caches
     assert queries(3) == queries(30)
+
+
+# --- Locked once the minutes are approved, or the meeting cancelled ---
+
+APPROVED = "Le procès-verbal est approuvé : les résolutions et élections de cette réunion"
+CANCELLED = "Cette réunion est annulée : ses résolutions et élections"
+
+
+def lock(meeting: Meeting, how: str) -> str:
+    """Close ``meeting``'s decisions and return the start of the expected refusal."""
+    if how == "cancelled":
+        Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED)
+        return CANCELLED
+    if how == "approved":
+        Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.MINUTES_APPROVED)
+    else:  # approved minutes, whatever the meeting's status says
+        Minutes.objects.create(
+            meeting=meeting,
+            text="PV",
+            status=MinutesStatus.APPROVED,
+            approved_on=timezone.localdate(),
+        )
+    return APPROVED
+
+
+def refused(message: str, write: Any) -> None:
+    with pytest.raises(ValidationError) as error:
+        write()
+    assert message in " ".join(error.value.messages)
+
+
+@pytest.mark.parametrize("how", ["approved", "minutes", "cancelled"])
+def test_every_resolution_write_is_refused_when_locked(how: str) -> None:
+    meeting, _members = board_meeting(size=6, present=5)
+    first = resolution_of(meeting, title="R1")
+    second = resolution_of(meeting, title="R2")
+    record_vote(first, 4, 1, 0, by=None)
+    message = lock(meeting, how)
+    meeting = Meeting.objects.get(pk=meeting.pk)  # as a view reads it
+    first = Resolution.objects.select_related("meeting").get(pk=first.pk)
+    second = Resolution.objects.select_related("meeting").get(pk=second.pk)
+    refused(message, lambda: resolution_of(meeting, title="R3"))
+    refused(
+        message,
+        lambda: update_resolution(
+            second, title="Autre", text="Autre", majority=second.majority, by=None
+        ),
+    )
+    refused(message, lambda: delete_resolution(second, by=None))
+    refused(message, lambda: move_resolution(second, up=True, by=None))
+    refused(message, lambda: record_vote(first, 3, 2, 0, by=None))
+    refused(message, lambda: record_vote(second, 5, 0, 0, by=None))
+    rows = list(
+        Resolution.objects.filter(meeting=meeting)
+        .order_by("position")
+        .values_list("position", "title", "votes_for", "adopted")
+    )
+    assert rows == [(1, "R1", 4, True), (2, "R2", None, None)]
+
+
+def test_a_stale_meeting_object_is_still_refused() -> None:
+    """The status is read again inside the write: a page opened before the approval cannot
+    change anything after it."""
+    meeting, _members = board_meeting(size=6, present=5)
+    resolution = resolution_of(meeting)
+    lock(meeting, "approved")
+    assert resolution.meeting.status == MeetingStatus.HELD
+    refused(APPROVED, lambda: record_vote(resolution, 5, 0, 0, by=None))
+
+
+def test_locked_page_hides_the_writes_and_views_refuse(client, president) -> None:
+    meeting, _members = board_meeting(size=6, present=5)
+    resolution = resolution_of(meeting)
+    lock(meeting, "approved")
+    client.force_login(president)
+    page = client.get(reverse("meeting_resolutions", args=[meeting.pk])).content.decode()
+    assert APPROVED in page
+    for hidden in [
+        reverse("resolution_create", args=[meeting.pk]),
+        reverse("resolution_vote", args=[resolution.pk]),
+        reverse("resolution_edit", args=[resolution.pk]),
+        reverse("resolution_delete", args=[resolution.pk]),
+        reverse("election_create", args=[meeting.pk]),
+    ]:
+        assert hidden not in page
+    for url in [
+        reverse("resolution_create", args=[meeting.pk]),
+        reverse("resolution_edit", args=[resolution.pk]),
+    ]:
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("meeting_resolutions", args=[meeting.pk])
+        assert APPROVED in response.content.decode()
+    response = client.post(reverse("resolution_delete", args=[resolution.pk]), follow=True)
+    assert APPROVED in response.content.decode()
+    response = client.post(
+        reverse("resolution_move", args=[resolution.pk]), {"direction": "down"}, follow=True
+    )
+    assert APPROVED in response.content.decode()
+    prefix = f"r{resolution.pk}"
+    votes = {f"{prefix}-votes_for": "5", f"{prefix}-votes_against": "0"}
+    votes[f"{prefix}-abstentions"] = "0"
+    response = client.post(reverse("resolution_vote", args=[resolution.pk]), votes, follow=True)
+    assert APPROVED in response.content.decode()
+    response = client.post(
+        reverse("resolution_vote", args=[resolution.pk]), votes, headers={"HX-Request": "true"}
+    )
+    assert APPROVED in response.content.decode()
+    assert "Enregistrer le vote" not in response.content.decode()
+    assert Resolution.objects.get(pk=resolution.pk).voted_at is None
+
+
+# --- Ordering buttons and the vote form's errors ---
+
+
+def test_no_up_on_the_first_nor_down_on_the_last(client, president) -> None:
+    meeting, _members = board_meeting(size=6, present=5)
+    first, middle, last = (resolution_of(meeting, title=f"R{i}") for i in range(3))
+    client.force_login(president)
+    page = client.get(reverse("meeting_resolutions", args=[meeting.pk])).content.decode()
+
+    def card(html: str, resolution: Resolution) -> str:
+        start = html.index(f'id="resolution-{resolution.pk}"')
+        return html[start : html.index("</article>", start)]
+
+    assert "Monter" not in card(page, first) and "Descendre" in card(page, first)
+    assert "Monter" in card(page, middle) and "Descendre" in card(page, middle)
+    assert "Monter" in card(page, last) and "Descendre" not in card(page, last)
+    prefix = f"r{last.pk}"
+    response = client.post(
+        reverse("resolution_vote", args=[last.pk]),
+        {f"{prefix}-votes_for": "4", f"{prefix}-votes_against": "1", f"{prefix}-abstentions": "0"},
+        headers={"HX-Request": "true"},
+    )
+    answered = response.content.decode()
+    assert "Monter" in answered and "Descendre" not in answered
+
+
+@pytest.mark.parametrize(
+    ("posted", "expected"),
+    [
+        (("abc", "1", "0"), ["Pour : saisissez un nombre entier positif."]),
+        (("4", "-1", "0"), ["Contre : saisissez un nombre entier positif."]),
+        (("4", "1", "1000001"), ["Abstentions : saisissez au plus 1 000 000 voix."]),
+        (("9" * 40, "1", "0"), ["Pour : saisissez au plus 1 000 000 voix."]),
+        (("9" * 5000, "1.5", ""), ["Pour : ", "Contre : saisissez un nombre entier positif."]),
+        (("4", "1", ""), ["Abstentions : saisissez un nombre de voix (0 s'il n'y en a aucune)."]),
+    ],
+)
+def test_vote_form_names_the_bad_field(
+    client, president, posted: tuple[str, str, str], expected: list[str]
+) -> None:
+    meeting, _members = board_meeting(size=6, present=5)
+    resolution = resolution_of(meeting)
+    client.force_login(president)
+    prefix = f"r{resolution.pk}"
+    data = dict(
+        zip(
+            [f"{prefix}-votes_for", f"{prefix}-votes_against", f"{prefix}-abstentions"],
+            posted,
+            strict=True,
+        )
+    )
+    url = reverse("resolution_vote", args=[resolution.pk])
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    for text in expected:
+        assert any(text in message for message in shown), shown
+    assert "Les nombres de voix sont invalides." not in response.content.decode()
+    answered = client.post(url, data, headers={"HX-Request": "true"})
+    assert answered.status_code == 200
+    assert "invalid-feedback" in answered.content.decode()
+    assert Resolution.objects.get(pk=resolution.pk).voted_at is None
