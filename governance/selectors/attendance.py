@@ -27,7 +27,6 @@ from governance.models import (
     BodyKind,
     Convocation,
     Meeting,
-    MeetingStatus,
     Proxy,
 )
 from governance.rules import Quorum
@@ -313,15 +312,6 @@ def attendance_figures(meeting: Meeting) -> AttendanceFigures:
         absent=statuses.get(AttendanceStatus.ABSENT, 0),
         not_recorded=max(people["invited"] - recorded, 0),
         quorum=quorum_for(meeting),
-    )
-
-
-def proxies_open(meeting: Meeting, now: Any) -> bool:
-    """Whether proxies may still be given or withdrawn for ``meeting``."""
-    return (
-        meeting.body.kind == BodyKind.AG
-        and meeting.status in (MeetingStatus.PLANNED, MeetingStatus.CONVENED)
-        and now < meeting.starts_at
     )
 
 

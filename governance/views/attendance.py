@@ -32,10 +32,10 @@ from governance.selectors.attendance import (
     invitees,
     paper_proxy_choices,
     proxies_of,
-    proxies_open,
     rows_for_page,
 )
 from governance.services.attendance import attendance_closed_reason, set_attendance
+from governance.services.proxies import proxies_closed_reason
 from members.models import Member
 
 READ = ("governance.view", "groups.lead")
@@ -97,7 +97,9 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request.user, pk)
     closed = attendance_closed_reason(meeting)
     can_manage = can_manage_body(request.user, meeting.body)
-    proxies_editable = can_manage and proxies_open(meeting, timezone.now())
+    # Paper proxies handed in at the door are still recorded while the AG is in session.
+    proxies_closed = proxies_closed_reason(meeting, at_the_door=True)
+    proxies_editable = can_manage and proxies_closed is None
     target = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
     base = _row_context(meeting, can_manage and closed is None)
     if target == "attendance-results":
@@ -124,6 +126,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 "proxies": proxies,
                 "proxy_total": proxy_total,
                 "proxies_editable": proxies_editable,
+                "proxies_closed": proxies_closed,
                 "figures": attendance_figures(meeting),
                 "closed_reason": closed,
                 "can_manage": can_manage,

@@ -41,7 +41,9 @@ def ag(association):
 def people(ag, coordinator):
     """Four convened voting members; Arnaud gave a proxy to Bernard."""
     members = [
-        voting_member(ag, last_name=name) for name in ("Arnaud", "Bernard", "Chevalier", "Dumas")
+        # Fixed first names: a random "Arnaud" would also match the searches below.
+        voting_member(ag, last_name=name, first_name="Claude")
+        for name in ("Arnaud", "Bernard", "Chevalier", "Dumas")
     ]
     convene(ag, *members)
     give_proxy(ag, members[0], members[1], coordinator)
@@ -404,14 +406,20 @@ def test_the_paper_proxy_selects_list_searched_invitees_only(client, ag, people,
     assert f'<option value="{stranger.pk}"' not in form
 
 
-def test_after_the_start_the_paper_proxy_form_is_not_served(client, association, coordinator):
+def test_the_paper_proxy_form_stays_open_in_session_and_closes_once_held(
+    client, association, coordinator
+):
     started = make_meeting(starts_in=datetime.timedelta(hours=-1))
     client.force_login(coordinator)
     url = reverse("meeting_attendance", args=[started.pk])
+    in_session = client.get(url).content.decode()
+    assert "paper-proxy-form" in in_session  # handed in at the door
+    started.status = MeetingStatus.HELD
+    started.save()
     response = client.get(url, {"mandant": "a"}, headers={**HTMX, "HX-Target": "paper-proxy-form"})
     page = response.content.decode()
     assert "paper-proxy-form" not in page
-    assert "Les procurations sont closes" in page
+    assert "Les procurations sont closes : l&#x27;AG est terminée." in page
 
 
 def test_the_quorum_fragment_can_be_polled(client, ag, people, coordinator):
