@@ -280,10 +280,5 @@ def minutes_text(meeting: Meeting, chair: Member | None, secretary: Member | Non
     lines += [
         "",
         f"L'ordre du jour étant épuisé, la séance est levée à {ends:%H} h {ends:%M}.",
-        "",
-        f"{chair_title.capitalize()} de séance                {secretary_title.capitalize()} "
-        f"de séance",
-        f"{person_name(chair) if chair else ''}                "
-        f"{person_name(secretary) if secretary else ''}",
     ]
     return "\n".join(lines)
