@@ -8,32 +8,49 @@ representation only counts in the quorum while the holder is marked present (com
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Attendance, AttendanceStatus, Meeting, MeetingStatus, Proxy
 from members.models import Member
 
 
-def attendance_closed_reason(meeting: Meeting) -> str | None:
-    """Why attendance can no longer be changed, or None."""
+def attendance_closed_reason(meeting: Meeting, now: datetime.datetime | None = None) -> str | None:
+    """Why attendance cannot be changed (yet, or any more), or None. It is ticked from the
+    day of the meeting (Paris date), never before."""
     if meeting.status == MeetingStatus.CANCELLED:
         return _("Cette réunion est annulée : les présences ne peuvent pas être saisies.")
     if meeting.status == MeetingStatus.MINUTES_APPROVED:
         return _("Le procès-verbal est approuvé : les présences ne peuvent plus être modifiées.")
+    day = timezone.localdate(meeting.starts_at)
+    if timezone.localdate(now or timezone.now()) < day:
+        return _(
+            "Les présences se saisissent le jour de la réunion, à partir du %(date)s : "
+            "les boutons apparaîtront ce jour-là."
+        ) % {"date": f"{day:%d/%m/%Y}"}
     return None
 
 
 @transaction.atomic
-def set_attendance(meeting: Meeting, member: Member, status: str, by: Any) -> Attendance:
+def set_attendance(
+    meeting: Meeting,
+    member: Member,
+    status: str,
+    by: Any,
+    *,
+    now: datetime.datetime | None = None,
+) -> Attendance:
     """Record ``member`` as present, excused or absent at ``meeting`` (or represented, for a
-    member who gave a proxy). Raises ValidationError with a French message."""
+    member who gave a proxy), from the meeting's day on. Raises ValidationError with a French
+    message."""
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": _("Choisissez une présence valide.")})
-    closed = attendance_closed_reason(meeting)
+    closed = attendance_closed_reason(meeting, now)
     if closed:
         raise ValidationError(closed)
     proxy = Proxy.objects.select_related("holder").filter(meeting=meeting, giver=member).first()

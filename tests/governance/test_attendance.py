@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cpts.models import GeneratedDocument
 from governance.models import (
@@ -32,9 +33,17 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
+def later_today() -> datetime.timedelta:
+    """How far the meeting of these tests starts: later today (Paris date), so attendance can
+    be ticked and proxies are still open (a minute ahead only in the day's last minute)."""
+    now = timezone.localtime()
+    evening = now.replace(hour=23, minute=59, second=0, microsecond=0)
+    return max(evening - now, datetime.timedelta(minutes=1))
+
+
 @pytest.fixture
 def ag(association):
-    return make_meeting(place="Salle des fêtes de Lodève")
+    return make_meeting(place="Salle des fêtes de Lodève", starts_in=later_today())
 
 
 @pytest.fixture
@@ -218,7 +227,9 @@ def test_the_board_reads_but_does_not_mark(client, ag, people, tresorier, presid
 
 def test_a_referent_runs_their_group_only(client, association, referent):
     group = Mandate.objects.get(member__user=referent, role=MandateRole.REFERENT).body
-    own = make_meeting(BodyKind.GROUP, title="Notre réunion", status=MeetingStatus.PLANNED)
+    own = make_meeting(
+        BodyKind.GROUP, title="Notre réunion", status=MeetingStatus.PLANNED, starts_in=later_today()
+    )
     own.body = group
     own.save()
     elsewhere = make_meeting(BodyKind.GROUP, title="Autre", status=MeetingStatus.PLANNED)
@@ -270,7 +281,7 @@ def _mark_queries(client, meeting, member) -> int:
 def _crowded_ag(size: int, coordinator):
     """An AG with ``size`` convened voting members (more than a page for 60), a third marked
     present and two proxies."""
-    meeting = make_meeting(title=f"AG {size}")
+    meeting = make_meeting(title=f"AG {size}", starts_in=later_today())
     members = [voting_member(meeting, last_name=f"Membre{n:03d}") for n in range(size)]
     convene(meeting, *members)
     for index, member in enumerate(members):
@@ -438,3 +449,62 @@ def test_attendance_and_proxies_leave_an_audit_record(ag, people, coordinator):
     assert LogEntry.objects.get_for_object(attendance).exists()
     proxy = Proxy.objects.get(meeting=ag, giver=people[0])
     assert LogEntry.objects.get_for_object(proxy).exists()
+
+
+# --- The meeting's day; voting labels ---------------------------------------------------------
+
+
+def test_attendance_is_ticked_from_the_meeting_day_paris_date(association, coordinator):
+    paris = timezone.get_current_timezone()
+    meeting = make_meeting(starts_in=datetime.timedelta(days=10))
+    meeting.starts_at = datetime.datetime(2030, 3, 10, 9, 0, tzinfo=paris)
+    meeting.save()
+    member = voting_member(meeting)
+    eve = datetime.datetime(2030, 3, 9, 23, 30, tzinfo=paris)
+    with pytest.raises(ValidationError) as exc:
+        set_attendance(meeting, member, AttendanceStatus.PRESENT, coordinator, now=eve)
+    assert exc.value.messages == [
+        "Les présences se saisissent le jour de la réunion, à partir du 10/03/2030 : les "
+        "boutons apparaîtront ce jour-là."
+    ]
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+    # 23:30 UTC on the 9th is already the 10th in Paris: the morning of the meeting.
+    utc_eve = datetime.datetime(2030, 3, 9, 23, 30, tzinfo=datetime.UTC)
+    set_attendance(meeting, member, AttendanceStatus.PRESENT, coordinator, now=utc_eve)
+    assert Attendance.objects.get(meeting=meeting, member=member).status == "present"
+
+
+def test_the_page_says_why_there_are_no_buttons_before_the_day(client, association, coordinator):
+    meeting = make_meeting(starts_in=datetime.timedelta(days=10))
+    member = voting_member(meeting, last_name="Arnaud")
+    convene(meeting, member)
+    client.force_login(coordinator)
+    page = client.get(reverse("meeting_attendance", args=[meeting.pk])).content.decode()
+    day = timezone.localdate(meeting.starts_at)
+    assert f"Les présences se saisissent le jour de la réunion, à partir du {day:%d/%m/%Y}" in page
+    assert "ARNAUD" in page and mark_url(meeting, member) not in page
+    response = client.post(mark_url(meeting, member), {"status": "present"}, follow=True)
+    assert "Les présences se saisissent le jour de la réunion" in response.content.decode()
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+    # A proxy is still given before the day.
+    holder = voting_member(meeting, last_name="Bernard")
+    convene(meeting, holder)
+    give_proxy(meeting, member, holder, coordinator)
+    assert Proxy.objects.filter(meeting=meeting, giver=member).exists()
+
+
+def test_only_an_ag_shows_voting_rights_in_the_rows(
+    client, association, referent, coordinator, ag, people
+):
+    group = Mandate.objects.get(member__user=referent, role=MandateRole.REFERENT).body
+    meeting = make_meeting(BodyKind.GROUP, title="Atelier", starts_in=later_today())
+    meeting.body = group
+    meeting.save()
+    convene(meeting, referent.member)
+    client.force_login(referent)
+    page = client.get(reverse("meeting_attendance", args=[meeting.pk])).content.decode()
+    assert f'id="attendance-row-{referent.member.pk}"' in page
+    assert "sans droit de vote" not in page and "votant·e" not in page
+    client.force_login(coordinator)
+    ag_page = client.get(reverse("meeting_attendance", args=[ag.pk])).content.decode()
+    assert ag_page.count("votant·e") >= len(people)
