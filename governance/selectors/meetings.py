@@ -7,7 +7,22 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +31,8 @@ from governance.access import led_body_ids
 from governance.models import (
     AgendaDocument,
     AgendaItem,
+    Attendance,
+    AttendanceStatus,
     Body,
     BodyKind,
     Convocation,
@@ -25,6 +42,7 @@ from governance.models import (
     Statutes,
 )
 from governance.selectors.attendance import clean_search, search_members
+from governance.selectors.voting import body_members, meeting_date, voting_q
 from members.models import Member
 
 # Meetings whose invitees may still answer.
@@ -76,10 +94,14 @@ def meetings_for(user: Any, filters: MeetingFilters, now: datetime.datetime) -> 
     if filters.year:
         meetings = meetings.filter(starts_at__year=filters.year)
     upcoming = Q(starts_at__gte=now)
+    # A cancelled meeting keeps its place in time but is not "à venir".
+    to_come = upcoming & ~Q(status=MeetingStatus.CANCELLED)
     return (
         meetings.select_related("body")
         .annotate(
-            is_upcoming=Case(When(upcoming, then=Value(True)), default=Value(False)),
+            is_upcoming=Case(
+                When(to_come, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
             invitees=Count("convocations", distinct=True),
             answered_present=Count(
                 "convocations",
@@ -199,10 +221,14 @@ def notice_days(meeting: Meeting, now: datetime.datetime | None = None) -> int:
 
 
 def notice_warning(meeting: Meeting, now: datetime.datetime | None = None) -> str | None:
-    """A French warning when an AG is (or would be, if convened now) convened with less
-    notice than the statutes require; None otherwise."""
+    """A French warning when an AG to come is (or would be, if convened now) convened with
+    less notice than the statutes require; None otherwise, and always None once the meeting
+    has started or is held, approved or cancelled."""
+    now = now or timezone.now()
+    if meeting.status not in OPEN_STATUSES or meeting.starts_at <= now:
+        return None
     required = notice_days_required(meeting)
-    if required is None or meeting.status == MeetingStatus.CANCELLED:
+    if required is None:
         return None
     days = notice_days(meeting, now)
     if days >= required:
@@ -218,6 +244,66 @@ def notice_warning(meeting: Meeting, now: datetime.datetime | None = None) -> st
             "date, alors que les statuts exigent un délai de %(required)s jours."
         )
     return text % {"days": max(days, 0), "required": required}
+
+
+@dataclass(frozen=True)
+class ConveningPreview:
+    """What convening ``meeting`` now would do: how many people it emails, how many of them
+    vote (AG), and what deserves a second look before sending."""
+
+    recipients: int
+    voters: int
+    without_email: int
+    notice_warning: str | None
+    empty_agenda: bool
+    is_ag: bool
+
+    @property
+    def refused(self) -> bool:
+        """An AG is not convened without an agenda (the statutes need its points)."""
+        return self.empty_agenda and self.is_ag
+
+
+def convening_preview(meeting: Meeting, now: datetime.datetime | None = None) -> ConveningPreview:
+    """The figures shown before convening (a fixed number of queries)."""
+    on = meeting_date(meeting)
+    members = body_members(meeting.body, on)
+    is_ag = meeting.body.kind == BodyKind.AG
+    counts = members.aggregate(
+        total=Count("pk", distinct=True),
+        no_email=Count("pk", filter=Q(email="") | Q(email__isnull=True), distinct=True),
+    )
+    if is_ag:
+        voters = members.filter(voting_q(on)).values("pk").distinct().count()
+    elif meeting.body.kind == BodyKind.GROUP:
+        voters = 0
+    else:
+        voters = counts["total"]
+    return ConveningPreview(
+        recipients=counts["total"],
+        voters=voters,
+        without_email=counts["no_email"],
+        notice_warning=notice_warning(meeting, now),
+        empty_agenda=not meeting.agenda_items.exists(),
+        is_ag=is_ag,
+    )
+
+
+def last_broadcast(meeting: Meeting) -> datetime.datetime | None:
+    """When every invitee with an email address last received the convocation (the oldest
+    of their latest sendings), None before the convocation."""
+    return meeting.convocations.filter(sent_at__isnull=False).aggregate(first=Min("sent_at"))[
+        "first"
+    ]
+
+
+def invitees_not_told(meeting: Meeting) -> bool:
+    """A convened meeting changed (agenda, documents or details) after some invitees last
+    received its convocation: they have not been told."""
+    if meeting.status != MeetingStatus.CONVENED:
+        return False
+    sent = last_broadcast(meeting)
+    return sent is not None and meeting.updated_at > sent
 
 
 def convocation_by_token(token: str) -> Convocation | None:
@@ -262,8 +348,38 @@ def member_convocations(member: Member, now: datetime.datetime) -> tuple[list[An
         .order_by("meeting__starts_at", "pk")
         .prefetch_related(items)
     )
-    past = list(base.filter(meeting__starts_at__lt=now).order_by("-meeting__starts_at", "pk")[:20])
+    attendance = Attendance.objects.filter(meeting_id=OuterRef("meeting_id"), member=member)
+    past = list(
+        base.filter(meeting__starts_at__lt=now)
+        .annotate(
+            attendance_status=Subquery(attendance.values("status")[:1], output_field=CharField()),
+            represented_by_pk=Subquery(
+                attendance.values("represented_by_id")[:1], output_field=IntegerField()
+            ),
+        )
+        .order_by("-meeting__starts_at", "pk")[:20]
+    )
+    _label_attendance(past)
     return upcoming, past
+
+
+def _label_attendance(convocations: list[Any]) -> None:
+    """``attendance_label`` on each past convocation: what the attendance record says
+    ("Présent·e", "Représenté·e par …", …), or that none was recorded (one query for the
+    proxy holders' names)."""
+    holder_pks = {c.represented_by_pk for c in convocations if c.represented_by_pk}
+    holders = Member.objects.in_bulk(holder_pks) if holder_pks else {}
+    labels = dict(AttendanceStatus.choices)
+    for convocation in convocations:
+        status = convocation.attendance_status
+        holder = holders.get(convocation.represented_by_pk)
+        if not status:
+            label = _("Présence non relevée")
+        elif status == AttendanceStatus.REPRESENTED and holder is not None:
+            label = _("Représenté·e par %(name)s") % {"name": holder.display_name}
+        else:
+            label = str(labels.get(status, status))
+        convocation.attendance_label = label
 
 
 def member_convocation(member: Member | None, meeting_pk: int) -> Convocation | None:

@@ -26,6 +26,7 @@ from governance.models import (
     MeetingStatus,
     Proxy,
 )
+from governance.selectors.decisions import meeting_label
 from governance.selectors.meetings import agenda, answers_open
 from governance.selectors.voting import body_members, meeting_date, voting_q
 from members.services.emails import send_member_email
@@ -103,8 +104,8 @@ class _Mailer:
 
 
 def _subject(meeting: Meeting, prefix: str) -> str:
-    when = timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y")
-    return f"{prefix} — {meeting.title} ({when})"
+    """ "Convocation — Conseil d'administration — 08/09/2026": the body and the date once."""
+    return f"{prefix} — {meeting_label(meeting)}"
 
 
 def _invitees(meeting: Meeting) -> list[tuple[int, bool]]:
@@ -132,10 +133,19 @@ def _create_convocations(meeting: Meeting, skip: set[int]) -> list[Convocation]:
 
 
 def _send_convocations(
-    mailer: _Mailer, convocations: list[Convocation], now: datetime.datetime, *, again: bool
+    mailer: _Mailer,
+    convocations: list[Convocation],
+    now: datetime.datetime,
+    *,
+    again: bool,
+    update: bool = False,
 ) -> int:
     meeting = mailer.meeting
-    prefix = _("Rappel de convocation") if again else _("Convocation")
+    if update:
+        prefix, template = _("Convocation mise à jour"), "update"
+    else:
+        prefix = _("Rappel de convocation") if again else _("Convocation")
+        template = "convocation"
     sent = 0
     for convocation in Convocation.objects.filter(
         pk__in=[c.pk for c in convocations]
@@ -144,7 +154,7 @@ def _send_convocations(
             convocation,
             kind=f"convocation_{meeting.pk}",
             subject=_subject(meeting, prefix),
-            template="convocation",
+            template=template,
         ):
             convocation.sent_at = now
             convocation.save(update_fields=["sent_at", "updated_at"])
@@ -177,6 +187,13 @@ def convene(
         raise ValidationError(
             _("Impossible de convoquer une réunion déjà passée : modifiez sa date.")
         )
+    if meeting.body.kind == BodyKind.AG and not meeting.agenda_items.exists():
+        raise ValidationError(
+            _(
+                "L'ordre du jour est vide : une assemblée générale ne peut pas être convoquée "
+                "sans ordre du jour. Ajoutez d'abord ses points."
+            )
+        )
     existing = set(meeting.convocations.values_list("member_id", flat=True))
     convocations = _create_convocations(meeting, existing)
     if not convocations and not existing:
@@ -186,8 +203,45 @@ def convene(
     meeting.status = MeetingStatus.CONVENED
     meeting.convened_at = now
     meeting.save()
+    _mark_sent_version(meeting, now)
     everyone = list(meeting.convocations.all())
     return _send_convocations(_Mailer(meeting, build_absolute_uri, by), everyone, now, again=False)
+
+
+def _mark_sent_version(meeting: Meeting, now: datetime.datetime) -> None:
+    """Date the meeting's current version ``now``, the moment it is sent to everyone: the page
+    then knows of no change the invitees were not told, and the .ics SEQUENCE of this sending
+    is above those of the earlier ones."""
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=now)
+    meeting.updated_at = now
+
+
+@transaction.atomic
+def send_update(
+    meeting: Meeting,
+    *,
+    by: User | None = None,
+    build_absolute_uri: UriBuilder | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Send the convocation as it now stands (agenda, details, .ics with a higher SEQUENCE) to
+    every invitee, whatever their answer, and for the first time to members who joined the
+    body since. Returns the number of emails sent."""
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.CONVENED:
+        raise ValidationError(_("Seule une réunion convoquée peut recevoir une mise à jour."))
+    if not answers_open(meeting, now):
+        raise ValidationError(
+            _("La réunion a commencé : la convocation ne peut plus être mise à jour.")
+        )
+    _mark_sent_version(meeting, now)
+    existing = set(meeting.convocations.values_list("member_id", flat=True))
+    newcomers = _create_convocations(meeting, existing)
+    mailer = _Mailer(meeting, build_absolute_uri, by)
+    sent = _send_convocations(mailer, newcomers, now, again=False)
+    others = list(meeting.convocations.exclude(pk__in=[c.pk for c in newcomers]))
+    return sent + _send_convocations(mailer, others, now, again=False, update=True)
 
 
 @transaction.atomic
@@ -253,7 +307,8 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
                 convocation.save(update_fields=["reminded_at", "updated_at"])
                 sent += 1
         meeting.reminded_at = now
-        meeting.save(update_fields=["reminded_at", "updated_at"])
+        # ``updated_at`` stays the date of the meeting's last change (not of this reminder).
+        meeting.save(update_fields=["reminded_at"])
     return sent
 
 

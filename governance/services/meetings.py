@@ -46,8 +46,14 @@ DOCUMENT_EXTENSIONS = frozenset(
         ".webp",
     }
 )
-# A meeting in these statuses no longer changes its agenda or details.
+# A meeting in these statuses no longer changes its details.
 CLOSED_STATUSES = (MeetingStatus.CANCELLED, MeetingStatus.MINUTES_APPROVED)
+# Once held (or cancelled), the agenda is what was discussed: it no longer changes.
+AGENDA_LOCKED_STATUSES = (
+    MeetingStatus.HELD,
+    MeetingStatus.MINUTES_APPROVED,
+    MeetingStatus.CANCELLED,
+)
 
 MEETING_FIELDS = (
     "body",
@@ -98,6 +104,33 @@ def _refuse_if_closed(meeting: Meeting) -> None:
         )
 
 
+def agenda_locked_reason(meeting: Meeting) -> str | None:
+    """Why the agenda of ``meeting`` can no longer change, or None."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        return _("Cette réunion est annulée : son ordre du jour ne peut plus être modifié.")
+    if meeting.status in AGENDA_LOCKED_STATUSES:
+        return _(
+            "Cette réunion s'est tenue : son ordre du jour et ses documents ne peuvent plus "
+            "être modifiés."
+        )
+    return None
+
+
+def _refuse_if_agenda_locked(meeting: Meeting) -> None:
+    reason = agenda_locked_reason(meeting)
+    if reason:
+        raise ValidationError(reason)
+
+
+def _touch(meeting: Meeting) -> None:
+    """Date a change of the agenda on the meeting itself: the meeting page then tells that the
+    invitees of a convened meeting have not received it, and the next .ics sent carries a
+    higher SEQUENCE."""
+    now = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=now)
+    meeting.updated_at = now
+
+
 @transaction.atomic
 def create_meeting(data: dict[str, Any], *, by: User | None = None) -> Meeting:
     meeting = Meeting(**{name: data.get(name) for name in MEETING_FIELDS if name in data})
@@ -129,26 +162,29 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, by: User | None = 
 def add_agenda_item(
     meeting: Meeting, *, title: str, description: str = "", needs_vote: bool = False
 ) -> AgendaItem:
-    _refuse_if_closed(meeting)
+    _refuse_if_agenda_locked(meeting)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
-    return AgendaItem.objects.create(
+    item = AgendaItem.objects.create(
         meeting=meeting,
         position=(last or 0) + 1,
         title=title,
         description=description,
         needs_vote=needs_vote,
     )
+    _touch(meeting)
+    return item
 
 
 @transaction.atomic
 def update_agenda_item(
     item: AgendaItem, *, title: str, description: str = "", needs_vote: bool = False
 ) -> AgendaItem:
-    _refuse_if_closed(item.meeting)
+    _refuse_if_agenda_locked(item.meeting)
     item.title = title
     item.description = description
     item.needs_vote = needs_vote
     item.save()
+    _touch(item.meeting)
     return item
 
 
@@ -162,18 +198,19 @@ def _renumber(meeting: Meeting) -> None:
 @transaction.atomic
 def delete_agenda_item(item: AgendaItem) -> None:
     meeting = item.meeting
-    _refuse_if_closed(meeting)
+    _refuse_if_agenda_locked(meeting)
     for document in item.documents.all():
         delete_agenda_document(document)
     item.delete()
     _renumber(meeting)
+    _touch(meeting)
 
 
 @transaction.atomic
 def move_agenda_item(item: AgendaItem, direction: str) -> AgendaItem:
     """Swap ``item`` with its neighbour (``direction`` "up" or "down"); at an end, nothing."""
     meeting = item.meeting
-    _refuse_if_closed(meeting)
+    _refuse_if_agenda_locked(meeting)
     _renumber(meeting)
     items = list(meeting.agenda_items.order_by("position", "pk"))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
@@ -183,6 +220,7 @@ def move_agenda_item(item: AgendaItem, direction: str) -> AgendaItem:
         items[index].position, other.position = other.position, items[index].position
         items[index].save(update_fields=["position", "updated_at"])
         other.save(update_fields=["position", "updated_at"])
+        _touch(meeting)
     return items[index]
 
 
@@ -205,21 +243,24 @@ def check_document(upload: UploadedFile) -> None:
 def add_agenda_document(
     item: AgendaItem, *, title: str, upload: UploadedFile, by: User | None = None
 ) -> AgendaDocument:
-    _refuse_if_closed(item.meeting)
+    _refuse_if_agenda_locked(item.meeting)
     check_document(upload)
     title = title.strip() or PurePath(upload.name or "").stem or _("Document")
     document = AgendaDocument(item=item, title=title[:200], uploaded_by=by)
     document.file.save(PurePath(upload.name or "document").name, upload, save=False)
     document.save()
+    _touch(item.meeting)
     return document
 
 
 @transaction.atomic
 def delete_agenda_document(document: AgendaDocument) -> None:
-    _refuse_if_closed(document.item.meeting)
+    meeting = document.item.meeting
+    _refuse_if_agenda_locked(meeting)
     stored = document.file.name
     storage = document.file.storage
     document.delete()
+    _touch(meeting)
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
 

@@ -32,6 +32,8 @@ from governance.services import convocations as services
 from members.selectors.portal import member_for_user
 
 WRITE = ("governance.manage", "groups.lead")
+# The field the confirmation button of the meeting page sends with the convocation.
+CONFIRM_FIELD = "confirmation"
 
 
 def _user(request: HttpRequest) -> User:
@@ -51,10 +53,26 @@ def _sent_message(count: int) -> str:
     ) % {"count": count}
 
 
+def _update_message(count: int) -> str:
+    return ngettext(
+        "Convocation mise à jour envoyée par e-mail à %(count)s personne.",
+        "Convocation mise à jour envoyée par e-mail à %(count)s personnes.",
+        count,
+    ) % {"count": count}
+
+
 @permission_required(*WRITE)
 @require_POST
 def meeting_convene(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sends only with the confirmation of the meeting page's second button (the number of
+    recipients, the notice and the agenda checked there)."""
     meeting = meeting_for(request.user, pk, manage=True)
+    if request.POST.get(CONFIRM_FIELD) != "1":
+        messages.error(
+            request,
+            _("Confirmez l'envoi de la convocation : rien n'a été envoyé."),
+        )
+        return redirect("meeting_detail", meeting.pk)
     try:
         sent = services.convene(
             meeting, by=_user(request), build_absolute_uri=request.build_absolute_uri
@@ -69,15 +87,17 @@ def meeting_convene(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(*WRITE)
 @require_POST
 def meeting_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """To those who have not answered; with ``destinataires=tous``, the updated convocation
+    to every invitee."""
     meeting = meeting_for(request.user, pk, manage=True)
+    to_everyone = request.POST.get("destinataires") == "tous"
+    send = services.send_update if to_everyone else services.resend
     try:
-        sent = services.resend(
-            meeting, by=_user(request), build_absolute_uri=request.build_absolute_uri
-        )
+        sent = send(meeting, by=_user(request), build_absolute_uri=request.build_absolute_uri)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, _sent_message(sent))
+        messages.success(request, _update_message(sent) if to_everyone else _sent_message(sent))
     return redirect("meeting_detail", meeting.pk)
 
 

@@ -30,9 +30,11 @@ from governance.selectors.meetings import (
     agenda,
     answer_choices,
     answers_open,
+    convening_preview,
     convocation_rows,
     convocation_summary,
     creatable_bodies,
+    invitees_not_told,
     is_convened,
     meeting_years,
     meetings_for,
@@ -107,7 +109,16 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("La réunion est créée : complétez son ordre du jour."))
+            if meeting.starts_at <= timezone.now():
+                messages.success(
+                    request,
+                    _(
+                        "La réunion est enregistrée. Sa date étant passée, elle ne peut pas être "
+                        "convoquée : saisissez ses présences et déclarez-la tenue."
+                    ),
+                )
+            else:
+                messages.success(request, _("La réunion est créée : complétez son ordre du jour."))
             return redirect("meeting_detail", meeting.pk)
     return render(request, "governance/meetings/form.html", {"form": form, "meeting": None})
 
@@ -135,15 +146,21 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         now = timezone.now()
+        can_manage = can_manage_body(request.user, meeting.body)
+        is_past = meeting.starts_at <= now
+        can_convene = can_manage and meeting.status == MeetingStatus.PLANNED and not is_past
         context = {
             "meeting": meeting,
             "items": agenda(meeting),
             "summary": convocation_summary(meeting),
             "warning": notice_warning(meeting, now),
-            "can_manage": can_manage_body(request.user, meeting.body),
-            "is_past": meeting.starts_at <= now,
+            "can_manage": can_manage,
+            "is_past": is_past,
             "answers_open": answers_open(meeting, now),
             "editable": meeting.status not in services.CLOSED_STATUSES,
+            "agenda_locked": services.agenda_locked_reason(meeting),
+            "preview": convening_preview(meeting, now) if can_convene else None,
+            "not_told": can_manage and invitees_not_told(meeting),
             "item_form": AgendaItemForm(),
             "document_form": AgendaDocumentForm(),
             "cancel_form": CancelForm(),
@@ -180,6 +197,10 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(*WRITE)
 def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request.user, pk, manage=True)
+    locked = services.agenda_locked_reason(meeting)
+    if locked:
+        messages.error(request, locked)
+        return _back(meeting, "ordre-du-jour")
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,6 +217,10 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(*WRITE)
 def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for(request, pk)
+    locked = services.agenda_locked_reason(item.meeting)
+    if locked:
+        messages.error(request, locked)
+        return _back(item.meeting, "ordre-du-jour")
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:

@@ -137,8 +137,18 @@ def test_an_ag_from_convocation_to_the_minutes_pdf(
     # Three weeks of notice satisfy the statutes' fifteen days: no warning.
     expect(page.get_by_test_id("notice-warning")).to_have_count(0)
 
-    # 2. Convocation: every active member gets an email with the .ics file.
+    # An AG is convened with its agenda: the first point is added on the meeting page.
+    page.get_by_role("textbox", name="Point").fill(RESOLUTION_TITLE)
+    page.get_by_role("button", name="Ajouter le point").click()
+    expect(_alert(page, "Le point est ajouté à l'ordre du jour.")).to_be_visible()
+
+    # 2. Convocation, once confirmed: every active member gets an email with the .ics file.
     page.get_by_role("button", name="Envoyer la convocation").click()
+    confirmation = page.get_by_test_id("convene-confirmation")
+    expect(confirmation).to_be_visible()
+    expect(confirmation).to_contain_text("7 personnes convoquées dont 6 avec droit de vote")
+    assert not mail.outbox
+    confirmation.get_by_role("button", name="Confirmer l'envoi à 7 personnes").click()
     expect(_alert(page, "7 convocations envoyées par e-mail.")).to_be_visible()
     expect(page.get_by_text("Convoquée", exact=True)).to_be_visible()
     counts = page.get_by_test_id("convocation-counts")

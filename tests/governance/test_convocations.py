@@ -167,6 +167,7 @@ def test_answers_are_recorded_until_the_meeting_starts(association):
 
 def test_an_invitee_who_gave_a_proxy_withdraws_it_first(association):
     meeting = make_meeting()
+    add_agenda_item(meeting, title="Rapport moral")
     giver, holder = MemberFactory.create(), MemberFactory.create()
     services.convene(meeting)
     Proxy.objects.create(meeting=meeting, giver=giver, holder=holder)
@@ -178,6 +179,7 @@ def test_cancelling_a_convened_meeting_emails_the_invitees(
     association, django_capture_on_commit_callbacks
 ):
     meeting = make_meeting()
+    add_agenda_item(meeting, title="Rapport moral")
     MemberFactory.create(email="zoe@exemple.fr")
     services.convene(meeting)
     meeting.refresh_from_db()
@@ -193,6 +195,7 @@ def test_convening_leaves_an_audit_record(association):
     from auditlog.models import LogEntry
 
     meeting = make_meeting()
+    add_agenda_item(meeting, title="Rapport moral")
     MemberFactory.create()
     services.convene(meeting)
     status_changes = [
@@ -200,3 +203,84 @@ def test_convening_leaves_an_audit_record(association):
     ]
     assert ["planned", "convened"] in status_changes
     assert LogEntry.objects.filter(content_type__model="convocation").exists()
+
+
+def test_an_ag_without_agenda_is_not_convened_but_a_board_is(association):
+    MemberFactory.create()
+    ag = make_meeting(days=30)
+    with pytest.raises(ValidationError) as error:
+        services.convene(ag)
+    assert error.value.messages == [
+        "L'ordre du jour est vide : une assemblée générale ne peut pas être convoquée sans "
+        "ordre du jour. Ajoutez d'abord ses points."
+    ]
+    ag.refresh_from_db()
+    assert ag.status == MeetingStatus.PLANNED and not ag.convocations.exists()
+    board = make_meeting(BodyKind.CA, days=10, title="Conseil d'administration de rentrée")
+    seat(MemberFactory.create(), board.body)
+    assert services.convene(board) == 1
+
+
+def test_the_subject_names_the_date_once(association, django_capture_on_commit_callbacks):
+    starts = timezone.make_aware(datetime.datetime(timezone.localdate().year + 1, 1, 7, 18))
+    dated = make_meeting(
+        starts_at=starts, title=f"Assemblée générale ordinaire du {starts:%d/%m/%Y}"
+    )
+    add_agenda_item(dated, title="Rapport moral")
+    MemberFactory.create(email="ana@exemple.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.convene(dated)
+    (message,) = mail.outbox
+    assert message.subject == f"Convocation — Assemblée générale ordinaire du {starts:%d/%m/%Y}"
+    mail.outbox.clear()
+    instance = group("Groupe parcours")
+    seat(MemberFactory.create(email="bruno@exemple.fr"), instance)
+    plain = make_meeting(body=instance, starts_at=starts, title="Réunion de lancement")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.convene(plain)
+    (message,) = mail.outbox
+    assert message.subject == (
+        f"Convocation — Groupe parcours — Réunion de lancement — {starts:%d/%m/%Y}"
+    )
+
+
+def test_the_update_goes_to_every_invitee_with_a_newer_ics(
+    association, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting(days=20, title="AG 2026")
+    add_agenda_item(meeting, title="Rapport moral")
+    answered = MemberFactory.create(email="ana@exemple.fr")
+    MemberFactory.create(email="bruno@exemple.fr")
+    first = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.convene(meeting, now=first)
+    first_sequence = int(ics_of(mail.outbox[0])["SEQUENCE"])
+    services.answer(Convocation.objects.get(member=answered), ConvocationAnswer.ABSENT)
+    mail.outbox.clear()
+    meeting.refresh_from_db()
+    add_agenda_item(meeting, title="Élection du conseil d'administration")
+    newcomer = MemberFactory.create(email="chloe@exemple.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.send_update(meeting, now=first + datetime.timedelta(seconds=90))
+    assert sent == 3
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {"ana@exemple.fr", "bruno@exemple.fr", "chloe@exemple.fr"}
+    update = by_address["ana@exemple.fr"]
+    assert update.subject.startswith("Convocation mise à jour — ") and "AG 2026" in update.subject
+    assert "a été mise à jour" in update.body and "Élection du conseil" in update.body
+    assert "Votre réponse reste enregistrée (Sera absent·e)" in update.body
+    assert by_address["chloe@exemple.fr"].subject.startswith("Convocation — ")
+    assert int(ics_of(update)["SEQUENCE"]) > first_sequence
+    assert Convocation.objects.get(meeting=meeting, member=newcomer).sent_at is not None
+
+
+def test_the_update_needs_a_convened_meeting_not_started(association):
+    meeting = make_meeting(days=20)
+    with pytest.raises(ValidationError, match="Seule une réunion convoquée"):
+        services.send_update(meeting)
+    add_agenda_item(meeting, title="Rapport moral")
+    MemberFactory.create()
+    services.convene(meeting)
+    meeting.refresh_from_db()
+    with pytest.raises(ValidationError, match="La réunion a commencé"):
+        services.send_update(meeting, now=meeting.starts_at + datetime.timedelta(minutes=5))

@@ -28,6 +28,7 @@ from governance.services import meetings as services
 from members.models import FeeRule, Member
 from members.models.adhesions import PaymentMethod
 from members.services.adhesions import ensure_adhesion, record_payment
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +251,103 @@ def test_a_second_convocation_has_its_own_notice_and_other_bodies_none(associati
     second.starts_at = at_local(timezone.localdate(now) + datetime.timedelta(days=6))
     assert "7 jours" in (notice_warning(second, now) or "")
     assert notice_warning(make_meeting(BodyKind.CA, days=1), now) is None
+
+
+def test_no_notice_warning_for_a_past_held_approved_or_cancelled_ag(association):
+    statutes = Statutes.objects.get_solo()
+    statutes.convocation_notice_days = 15
+    statutes.save()
+    now = timezone.now()
+    past = make_meeting(days=-3)  # recorded afterwards, never convened
+    assert notice_warning(past, now) is None
+    soon = make_meeting(days=3)
+    assert notice_warning(soon, now) is not None
+    for status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED, MeetingStatus.CANCELLED):
+        soon.status = status
+        assert notice_warning(soon, now) is None, status
+    # Convened at short notice: told until the AG starts, not after.
+    soon.status, soon.convened_at = MeetingStatus.CONVENED, now
+    assert "a été convoquée 3 jour(s)" in (notice_warning(soon, now) or "")
+    assert notice_warning(soon, soon.starts_at + datetime.timedelta(minutes=1)) is None
+
+
+# --- Agenda lock and untold changes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (MeetingStatus.HELD, "s'est tenue"),
+        (MeetingStatus.MINUTES_APPROVED, "s'est tenue"),
+        (MeetingStatus.CANCELLED, "annulée"),
+    ],
+)
+def test_the_agenda_is_locked_once_held_approved_or_cancelled(
+    association, settings, tmp_path, status, message
+):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = make_meeting(days=-1)
+    item = services.add_agenda_item(meeting, title="Rapport moral")
+    other = services.add_agenda_item(meeting, title="Budget")
+    document = services.add_agenda_document(item, title="Rapport", upload=upload())
+    Meeting.objects.filter(pk=meeting.pk).update(status=status)
+    meeting.refresh_from_db()
+    item.refresh_from_db()
+    writes = [
+        lambda: services.add_agenda_item(meeting, title="Divers"),
+        lambda: services.update_agenda_item(item, title="Autre titre"),
+        lambda: services.delete_agenda_item(other),
+        lambda: services.move_agenda_item(other, "up"),
+        lambda: services.add_agenda_document(item, title="Annexe", upload=upload()),
+        lambda: services.delete_agenda_document(document),
+    ]
+    for write in writes:
+        with pytest.raises(ValidationError) as error:
+            write()
+        assert message in error.value.messages[0]
+        assert "ordre du jour" in error.value.messages[0]
+    titles = list(meeting.agenda_items.order_by("position").values_list("title", flat=True))
+    assert titles == ["Rapport moral", "Budget"]
+    assert item.documents.count() == 1
+
+
+def test_agenda_changes_after_convening_are_flagged_until_sent(association):
+    from governance.selectors.meetings import invitees_not_told
+    from governance.services.convocations import convene, send_update
+
+    meeting = make_meeting(days=20)
+    services.add_agenda_item(meeting, title="Rapport moral")
+    MemberFactory.create()
+    assert not invitees_not_told(meeting)  # planned: nobody to tell
+    convene(meeting)
+    meeting.refresh_from_db()
+    assert not invitees_not_told(meeting)
+    item = services.add_agenda_item(meeting, title="Élection du CA")
+    meeting.refresh_from_db()
+    assert invitees_not_told(meeting)
+    send_update(meeting)
+    meeting.refresh_from_db()
+    assert not invitees_not_told(meeting)
+    services.delete_agenda_item(item)  # a deletion is a change too
+    meeting.refresh_from_db()
+    assert invitees_not_told(meeting)
+
+
+def test_the_convening_preview_counts_recipients_and_voters(association):
+    from governance.selectors.meetings import convening_preview
+
+    ag = make_meeting(days=30)
+    voter = MemberFactory.create()
+    pay(voter, timezone.localdate(ag.starts_at).year)
+    MemberFactory.create(email="")
+    MemberFactory.create(status="departed", departed_on=datetime.date(2025, 1, 1))
+    preview = convening_preview(ag)
+    assert (preview.recipients, preview.voters, preview.without_email) == (2, 1, 1)
+    assert preview.empty_agenda and preview.refused  # an AG needs its agenda
+    services.add_agenda_item(ag, title="Rapport moral")
+    assert not convening_preview(ag).refused
+    instance = group()
+    seat(voter, instance)
+    preview = convening_preview(make_meeting(body=instance, days=3))
+    assert (preview.recipients, preview.voters) == (1, 0)
+    assert preview.empty_agenda and not preview.refused  # a group is only warned

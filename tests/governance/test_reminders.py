@@ -79,3 +79,16 @@ def test_the_celery_task_runs_the_reminders(association, django_capture_on_commi
     assert result.get() == 1
     assert len(mail.outbox) == 1
     assert send_meeting_reminders.delay().get() == 0
+
+
+def test_a_reminder_is_not_a_change_the_invitees_were_not_told(
+    association, django_capture_on_commit_callbacks
+):
+    from governance.selectors.meetings import invitees_not_told
+
+    meeting, _members = convened_group_meeting(24, [ConvocationAnswer.PENDING])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders() == 1
+    meeting.refresh_from_db()
+    assert meeting.reminded_at is not None
+    assert not invitees_not_told(meeting)
