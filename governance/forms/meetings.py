@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
@@ -12,22 +13,41 @@ from django.utils.translation import gettext_lazy as _
 
 from cpts.forms.association import BootstrapFormMixin
 from governance.models import AgendaItem, AgKind, Body, BodyKind, Meeting
+from governance.selectors.decisions import meeting_title
 from governance.services.meetings import check_document, check_meeting
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# A meeting's date is refused this far from today (a typo such as 31/12/9999).
+MAX_YEARS_AWAY = 5
+# The longest a meeting may last (a seminar over several days at most).
+MAX_DURATION = datetime.timedelta(days=7)
+AG_ONLY_FIELDS = ("ag_kind", "second_convocation_of")
 
 
 class _Styled(BootstrapFormMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._style_widgets()
+        # Drop-downs get Bootstrap's select style (with its arrow), not a text box's.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select) and not isinstance(
+                field.widget, forms.SelectMultiple
+            ):
+                field.widget.attrs["class"] = "form-select"
 
 
 class FirstAgField(forms.ModelChoiceField):
-    """The first AG a second convocation follows, shown with its date."""
+    """The first AG a second convocation follows, its date written once."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.title} ({timezone.localtime(obj.starts_at):%d/%m/%Y})"
+        return meeting_title(obj)
+
+
+def _years_from(moment: datetime.datetime, years: int) -> datetime.datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
 
 
 class MeetingForm(_Styled, forms.ModelForm):
@@ -74,18 +94,42 @@ class MeetingForm(_Styled, forms.ModelForm):
         body_field = cast(forms.ModelChoiceField, self.fields["body"])
         body_field.queryset = bodies
         body_field.empty_label = None if bodies.count() == 1 else "—"
-        cast(forms.ChoiceField, self.fields["ag_kind"]).choices = [("", "—"), *AgKind.choices]
-        first_ags = Meeting.objects.filter(body__kind=BodyKind.AG)
-        if self.instance.pk:
-            first_ags = first_ags.exclude(pk=self.instance.pk)
-        first_field = cast(forms.ModelChoiceField, self.fields["second_convocation_of"])
-        first_field.queryset = first_ags.order_by("-starts_at")
+        if bodies.filter(kind=BodyKind.AG).exists():
+            cast(forms.ChoiceField, self.fields["ag_kind"]).choices = [
+                ("", "—"),
+                *AgKind.choices,
+            ]
+            first_ags = Meeting.objects.filter(body__kind=BodyKind.AG)
+            if self.instance.pk:
+                first_ags = first_ags.exclude(pk=self.instance.pk)
+            first_field = cast(forms.ModelChoiceField, self.fields["second_convocation_of"])
+            first_field.queryset = first_ags.order_by("-starts_at")
+            first_field.empty_label = _("— aucune —")
+        else:
+            # Only an AG has a nature and a second convocation: not shown for other bodies.
+            for name in AG_ONLY_FIELDS:
+                del self.fields[name]
         for name in ("starts_at", "ends_at"):
             field = cast(forms.DateTimeField, self.fields[name])
             field.input_formats = [DATETIME_FORMAT, "%d/%m/%Y %H:%M"]
         if self.instance.pk:
             # The body of an existing meeting does not change (its convocations depend on it).
             body_field.disabled = True
+
+    def clean_starts_at(self) -> datetime.datetime:
+        starts_at: datetime.datetime = self.cleaned_data["starts_at"]
+        now = timezone.now()
+        if starts_at > _years_from(now, MAX_YEARS_AWAY):
+            raise ValidationError(
+                _("Début : la date est à plus de %(years)s ans d'ici ; vérifiez l'année.")
+                % {"years": MAX_YEARS_AWAY}
+            )
+        if starts_at < _years_from(now, -MAX_YEARS_AWAY):
+            raise ValidationError(
+                _("Début : la date remonte à plus de %(years)s ans ; vérifiez l'année.")
+                % {"years": MAX_YEARS_AWAY}
+            )
+        return starts_at
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -105,6 +149,12 @@ class MeetingForm(_Styled, forms.ModelForm):
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
+        ends_at = cleaned.get("ends_at")
+        if "ends_at" not in self.errors and ends_at and ends_at - probe.starts_at > MAX_DURATION:
+            self.add_error(
+                "ends_at",
+                _("La fin doit tomber au plus 7 jours après le début : vérifiez la date."),
+            )
         return cleaned
 
 

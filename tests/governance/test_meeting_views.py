@@ -39,6 +39,8 @@ from tests.governance.test_meetings import (
 
 pytestmark = pytest.mark.django_db
 
+CONFIRMED = {"confirmation": "1"}
+
 
 def led_group(referent):
     return Mandate.objects.get(member__user=referent, role=MandateRole.REFERENT).body
@@ -182,7 +184,7 @@ def test_detail_shows_the_notice_warning_and_convening_sends(
     assert f"{statutes.convocation_notice_days} jours" in response.context["warning"]
     assert "Rapport moral" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("meeting_convene", args=[meeting.pk]))
+        response = client.post(reverse("meeting_convene", args=[meeting.pk]), CONFIRMED)
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CONVENED
@@ -196,7 +198,8 @@ def test_detail_shows_the_notice_warning_and_convening_sends(
 def test_convening_a_past_meeting_shows_the_french_refusal(client, coordinator, association):
     client.force_login(coordinator)
     meeting = make_meeting(BodyKind.CA, days=-1)
-    response = client.post(reverse("meeting_convene", args=[meeting.pk]), follow=True)
+    url = reverse("meeting_convene", args=[meeting.pk])
+    response = client.post(url, CONFIRMED, follow=True)
     assert "Impossible de convoquer une réunion déjà passée" in response.content.decode()
 
 
@@ -274,6 +277,7 @@ def test_the_answer_link_needs_no_login(client, convocation):
 
 def test_a_voting_invitee_of_an_ag_can_give_a_proxy_from_the_link(client, association):
     meeting = make_meeting(days=10)
+    add_agenda_item(meeting, title="Rapport moral")
     voter = MemberFactory.create()
     pay(voter, timezone.localdate(meeting.starts_at).year)
     MemberFactory.create()
@@ -451,3 +455,266 @@ def test_htmx_gets_the_invitee_list_alone(client, coordinator, association):
     assert _invitee_rows(page) == 1 and members[1].display_name in page
     assert "titre-infos" not in page
     assert "HX-Target" in response["Vary"]
+
+
+# --- Confirmation, agenda lock, form, list and portal fixes ----------------------------------
+
+
+def test_convening_asks_for_a_confirmation_with_the_figures(
+    client, coordinator, association, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    statutes = Statutes.objects.get_solo()
+    statutes.convocation_notice_days = 15
+    statutes.save()
+    meeting = make_meeting(days=10)
+    voter = MemberFactory.create()
+    pay(voter, timezone.localdate(meeting.starts_at).year)
+    MemberFactory.create_batch(2)  # convened without a vote
+    recipients = Member.objects.filter(status="active").count()
+    url = reverse("meeting_detail", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert 'data-bs-target="#confirmer-convocation"' in page
+    assert f"{recipients} personnes convoquées dont 1 avec droit de vote" in page
+    assert "cette AG le serait 10 jour(s) avant sa date" in page
+    # An AG with an empty agenda: refused, no confirmation button.
+    assert 'data-testid="empty-agenda"' in page and "Confirmer l'envoi" not in page
+    add_agenda_item(meeting, title="Rapport moral")
+    page = client.get(url).content.decode()
+    assert f"Confirmer l'envoi à {recipients} personnes" in page
+    assert 'name="confirmation" value="1"' in page
+    # Without the confirmation, nothing leaves.
+    response = client.post(reverse("meeting_convene", args=[meeting.pk]), follow=True)
+    assert "Confirmez l&#x27;envoi de la convocation" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED and not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("meeting_convene", args=[meeting.pk]), CONFIRMED)
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CONVENED and len(mail.outbox) == recipients
+
+
+def test_a_group_meeting_with_an_empty_agenda_is_only_warned(client, referent, association):
+    client.force_login(referent)
+    meeting = make_meeting(body=led_group(referent), days=5)
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "les personnes convoquées liront « précisé prochainement »" in page
+    assert "Confirmer l'envoi à 1 personne" in page
+    assert "avec droit de vote" not in page
+
+
+def test_untold_changes_are_flagged_and_sent_to_everyone(
+    client, coordinator, association, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    instance = group()
+    members = [MemberFactory.create() for _ in range(2)]
+    for member in members:
+        seat(member, instance)
+    meeting = make_meeting(body=instance, days=8)
+    convene(meeting)
+    Convocation.objects.filter(member=members[0]).update(answer=ConvocationAnswer.PRESENT)
+    url = reverse("meeting_detail", args=[meeting.pk])
+    assert 'data-testid="invitees-not-told"' not in client.get(url).content.decode()
+    client.post(reverse("agenda_item_create", args=[meeting.pk]), {"title": "Nouveau point"})
+    page = client.get(url).content.decode()
+    assert 'data-testid="invitees-not-told"' in page
+    assert "Envoyer l'ordre du jour mis à jour à tous les convoqués" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("meeting_resend", args=[meeting.pk]), {"destinataires": "tous"}, follow=True
+        )
+    assert "Convocation mise à jour envoyée par e-mail à 2 personnes." in (
+        response.content.decode()
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
+    assert all("Nouveau point" in m.body for m in mail.outbox)
+    assert 'data-testid="invitees-not-told"' not in client.get(url).content.decode()
+
+
+def test_a_held_meeting_locks_its_agenda_in_the_pages(client, coordinator, association):
+    client.force_login(coordinator)
+    meeting = make_meeting(BodyKind.CA, days=-1)
+    item = add_agenda_item(meeting, title="Budget")  # written before it was held
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD)
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "son ordre du jour et ses documents ne peuvent plus être modifiés" in page
+    assert reverse("agenda_item_create", args=[meeting.pk]) not in page
+    assert reverse("agenda_item_delete", args=[item.pk]) not in page
+    for url in (
+        reverse("agenda_item_create", args=[meeting.pk]),
+        reverse("agenda_item_edit", args=[item.pk]),
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0].startswith(
+            reverse("meeting_detail", args=[meeting.pk])
+        )
+        assert "ne peuvent plus être modifiés" in response.content.decode()
+    response = client.post(reverse("agenda_item_delete", args=[item.pk]), follow=True)
+    assert "ne peuvent plus être modifiés" in response.content.decode()
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+def test_deleting_an_agenda_item_asks_first(client, coordinator, association):
+    client.force_login(coordinator)
+    meeting = make_meeting(BodyKind.CA, days=5)
+    item = add_agenda_item(meeting, title="Budget")
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert f'data-bs-target="#supprimer-point-{item.pk}"' in page
+    assert "Supprimer le point « Budget » ?" in page and "Confirmer la suppression" in page
+    # The delete form sits in the collapsed confirmation, not behind the first button.
+    confirmation = page[page.index(f'id="supprimer-point-{item.pk}"') :]
+    assert confirmation.index(reverse("agenda_item_delete", args=[item.pk])) < confirmation.index(
+        "Confirmer la suppression"
+    )
+
+
+def test_the_meeting_form_selects_and_ag_fields(client, coordinator, referent, association):
+    client.force_login(coordinator)
+    day = timezone.localdate() - datetime.timedelta(days=30)
+    first = make_meeting(starts_at=at_local(day), title=f"Assemblée générale du {day:%d/%m/%Y}")
+    form = client.get(reverse("meeting_create")).context["form"]
+    for name in ("body", "ag_kind", "second_convocation_of"):
+        assert form.fields[name].widget.attrs["class"] == "form-select", name
+    assert form.fields["title"].widget.attrs["class"] == "form-control"
+    choices = list(form.fields["second_convocation_of"].choices)
+    assert str(choices[0][1]) == "— aucune —"
+    assert [str(label) for _value, label in choices[1:]] == [first.title]  # date not repeated
+    client.force_login(referent)
+    response = client.get(reverse("meeting_create"))
+    page = response.content.decode()
+    assert "ag_kind" not in response.context["form"].fields
+    assert "Nature de l&#x27;AG" not in page and "Seconde convocation" not in page
+    assert 'class="form-select"' in page  # the Instance select
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "field", "message"),
+    [
+        ("9999-12-31T18:00", "", "starts_at", "Début : la date est à plus de 5 ans d'ici"),
+        ("1999-01-01T18:00", "", "starts_at", "Début : la date remonte à plus de 5 ans"),
+        ("+40d18:00", "+30d18:00", "ends_at", "La fin doit être postérieure au début"),
+        ("+40d18:00", "+50d18:00", "ends_at", "La fin doit tomber au plus 7 jours après"),
+    ],
+)
+def test_the_meeting_form_refuses_odd_dates(
+    client, coordinator, association, starts, ends, field, message
+):
+    def when(value: str) -> str:
+        if not value.startswith("+"):
+            return value
+        days, time = value[1:].split("d")
+        day = timezone.localdate() + datetime.timedelta(days=int(days))
+        return f"{day:%Y-%m-%d}T{time}"
+
+    client.force_login(coordinator)
+    data = {
+        "body": body(BodyKind.CA).pk,
+        "title": "Conseil",
+        "starts_at": when(starts),
+        "ends_at": when(ends),
+    }
+    response = client.post(reverse("meeting_create"), data)
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not Meeting.objects.exists()
+
+
+def test_a_past_meeting_is_recorded_but_cannot_be_convened(client, coordinator, association):
+    client.force_login(coordinator)
+    day = timezone.localdate() - datetime.timedelta(days=20)
+    data = {
+        "body": body(BodyKind.AG).pk,
+        "title": "AG de printemps",
+        "starts_at": f"{day:%Y-%m-%d}T18:00",
+        "ag_kind": "ordinary",
+    }
+    response = client.post(reverse("meeting_create"), data, follow=True)
+    page = response.content.decode()
+    meeting = Meeting.objects.get()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert "Sa date étant passée, elle ne peut pas être convoquée" in page
+    assert 'data-testid="cannot-convene"' in page
+    assert 'data-testid="notice-warning"' not in page and "0 jour(s)" not in page
+    assert "confirmer-convocation" not in page
+
+
+def test_a_cancelled_meeting_is_not_to_come_in_the_list(client, coordinator, association):
+    client.force_login(coordinator)
+    make_meeting(BodyKind.CA, days=5, title="Conseil maintenu")
+    make_meeting(BodyKind.CA, days=6, title="Conseil annulé", status=MeetingStatus.CANCELLED)
+    rows = {
+        meeting.title: meeting.is_upcoming
+        for meeting in client.get(reverse("meeting_list")).context["page"].object_list
+    }
+    assert rows == {"Conseil maintenu": True, "Conseil annulé": False}
+    page = client.get(reverse("meeting_list")).content.decode()
+    assert page.count("à venir</span>") == 1
+
+
+def _past_meeting_with_attendance(member: Member, status: str, title: str, holder=None):
+    from governance.models import Attendance
+
+    meeting = make_meeting(BodyKind.CA, days=-3, title=title, status=MeetingStatus.HELD)
+    Convocation.objects.create(
+        meeting=meeting, member=member, answer=ConvocationAnswer.PRESENT, can_vote=True
+    )
+    if status:
+        Attendance.objects.create(
+            meeting=meeting, member=member, status=status, represented_by=holder
+        )
+    return meeting
+
+
+def test_portal_past_meetings_show_the_recorded_attendance(client, adherent, association):
+    member = own_member(adherent)
+    holder = MemberFactory.create(first_name="Camille", last_name="Bernard")
+    _past_meeting_with_attendance(member, "present", "Conseil de mars")
+    _past_meeting_with_attendance(member, "represented", "Conseil d'avril", holder)
+    _past_meeting_with_attendance(member, "excused", "Conseil de mai")
+    _past_meeting_with_attendance(member, "", "Conseil de juin")
+    client.force_login(adherent)
+    page = client.get(reverse("portal_meetings")).content.decode()
+    labels = page.split('data-testid="past-attendance">')[1:]
+    shown = sorted(label.split("<")[0] for label in labels)
+    assert shown == sorted(
+        [
+            "Présent·e",
+            f"Représenté·e par {holder.display_name}",
+            "Excusé·e",
+            "Présence non relevée",
+        ]
+    )
+    assert "Sera présent·e" not in page
+
+
+def _portal_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("portal_meetings"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_portal_past_meetings_queries_do_not_grow(client, adherent, association):
+    member = own_member(adherent)
+    client.force_login(adherent)
+    for index in range(2):
+        holder = MemberFactory.create()
+        _past_meeting_with_attendance(member, "represented", f"Conseil {index}", holder)
+    _portal_queries(client)  # warm-up
+    few = _portal_queries(client)
+    for index in range(10):
+        holder = MemberFactory.create()
+        _past_meeting_with_attendance(member, "represented", f"Conseil b{index}", holder)
+    assert _portal_queries(client) == few
+
+
+def test_phone_layouts_of_the_menus(client, coordinator, adherent, association):
+    client.force_login(adherent)
+    own_member(adherent)
+    page = client.get(reverse("portal_meetings")).content.decode()
+    assert 'class="nav nav-pills flex-wrap' in page  # the active tab is never cut off
+    client.force_login(coordinator)
+    meeting = make_meeting(BodyKind.CA, days=5, video_url="https://visio.exemple.fr/ca")
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert 'class="nav nav-tabs flex-nowrap overflow-x-auto' in page
