@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include("cpts.views.documents")),
     path("", include("members.urls")),
     path("", include("governance.urls")),
+    path("", include("missions.urls")),
     path("admin/", admin.site.urls),
 ]
 

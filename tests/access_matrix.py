@@ -41,6 +41,17 @@ from governance.models import (
     Resolution,
 )
 from members.models import Adhesion, College, FeeRule, Member, MembershipRequest, Payment
+from missions.models import (
+    Action,
+    Contract,
+    ContractYear,
+    Event,
+    IndicatorLine,
+    Livrable,
+    MissionEnvelope,
+    Proof,
+    ReceivedPayment,
+)
 
 OK = "ok"
 LOGIN = "login"
@@ -103,6 +114,19 @@ class MatrixObjects:
     resolution: Resolution  # of ``ca_meeting``
     election: Election  # CA seats of ``college`` at ``ag_meeting``
     minutes: Minutes  # of ``ca_meeting``, draft
+    # ACI contract (missions app)
+    contract: Contract  # signed on 1 January two years ago: year 3 is running
+    contract_year: ContractYear  # year 3
+    envelope: MissionEnvelope  # prevention, year 3
+    binary_line: IndicatorLine  # of ``envelope``
+    tiers_line: IndicatorLine  # of ``envelope``, three tiers
+    livrable: Livrable  # of ``binary_line``
+    proof: Proof  # of ``livrable``, with its file
+    action: Action  # prevention action, no working group
+    group_action: Action  # led by ``group`` (the referent's)
+    event: Event  # of ``action``
+    group_event: Event  # of ``group_action``
+    received_payment: ReceivedPayment  # of ``contract_year``
     proxy: Proxy  # a convened member gives their ``ag_meeting`` vote to ``member``
     agenda_item: AgendaItem  # of ``group_meeting``
     agenda_document: AgendaDocument  # of ``agenda_item``, with its file

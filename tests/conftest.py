@@ -12,6 +12,7 @@ from cpts.models import Association, Commune, User
 from cpts.roles import Role
 from cpts.services.territory import add_communes
 from members.models import Profession
+from missions.catalogue import ensure_catalogue
 from tests.factories import UserFactory
 
 # The demo CPTS's core communes: Clermont-l'Hérault, Lodève, Gignac (Hérault).
@@ -34,6 +35,7 @@ def ensure_reference_data() -> None:
         call_command("load_communes", verbosity=0)
     if not Profession.objects.exists():
         call_command("load_professions", verbosity=0)
+    ensure_catalogue()
 
 
 @pytest.fixture

@@ -48,6 +48,24 @@ from governance.models import (
 from members.models import College, FeeRule, Member, MembershipRequest
 from members.models.adhesions import PaymentMethod
 from members.services.adhesions import ensure_adhesion, record_payment
+from missions.models import (
+    Action,
+    Contract,
+    ContractMission,
+    ContractYear,
+    Event,
+    EventKind,
+    IndicatorLine,
+    LineKind,
+    LineTier,
+    Livrable,
+    Mission,
+    MissionEnvelope,
+    PaymentNature,
+    Proof,
+    ReceivedPayment,
+    Taille,
+)
 from tests import access_matrix as am
 from tests.factories import PASSWORD, CollegeFactory, MemberFactory, OrganisationFactory
 
@@ -228,7 +246,86 @@ def matrix_objects(association, settings, tmp_path, adherent, referent) -> am.Ma
         payment=payment,
         membership_request=membership_request,
         **governance,
+        **_contract_objects(governance["group"]),
     )
+
+
+def _contract_objects(group: Body) -> dict[str, Any]:
+    today = timezone.localdate()
+    contract = Contract.objects.create(
+        signed_on=date(today.year - 2, 1, 1),  # year 3 is the current calendar year
+        cpam="CPAM de l'Hérault",
+        ars="ARS Occitanie",
+        taille=Taille.T2,
+        population=52000,
+    )
+    for number in range(1, 6):
+        start = contract.signed_on.replace(year=contract.signed_on.year + number - 1)
+        ContractYear.objects.create(
+            contract=contract,
+            number=number,
+            start=start,
+            end=start.replace(year=start.year + 1) - timedelta(days=1),
+        )
+    year = ContractYear.objects.get(contract=contract, number=3)
+    prevention = Mission.objects.get(key="prevention")
+    ContractMission.objects.create(contract=contract, mission=prevention)
+    envelope = MissionEnvelope.objects.create(
+        year=year, mission=prevention, fixed=Decimal("20000"), variable=Decimal("10000")
+    )
+    binary_line = IndicatorLine.objects.create(
+        envelope=envelope,
+        label="Organiser 3 ateliers",
+        kind=LineKind.BINARY,
+        amount=Decimal("5000"),
+    )
+    tiers_line = IndicatorLine.objects.create(
+        envelope=envelope,
+        position=1,
+        label="Taux de dépistage du cancer colorectal",
+        kind=LineKind.TIERS,
+        amount=Decimal("5000"),
+        baseline=Decimal("30"),
+    )
+    for position, (threshold, amount) in enumerate(((32, 1000), (34, 2500), (36, 5000))):
+        LineTier.objects.create(
+            line=tiers_line, position=position, threshold=threshold, amount=amount
+        )
+    livrable = Livrable.objects.create(line=binary_line, label="Feuilles d'émargement")
+    proof = Proof(livrable=livrable, title="Émargement atelier 1")
+    proof.file.save("emargement.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    action = Action.objects.create(title="Ateliers mémoire", contract=contract)
+    action.missions.add(prevention)
+    group_action = Action.objects.create(
+        title="Parcours insuffisance cardiaque", contract=contract, working_group=group
+    )
+    group_action.missions.add(Mission.objects.get(key="parcours"))
+    event = Event.objects.create(
+        action=action, kind=EventKind.WORKSHOP, title="Atelier mémoire n° 1", date=today
+    )
+    group_event = Event.objects.create(
+        action=group_action, kind=EventKind.PLURIPRO, title="Soirée IC", date=today
+    )
+    received_payment = ReceivedPayment.objects.create(
+        year=year,
+        received_on=today,
+        amount=Decimal("45000"),
+        nature=PaymentNature.FONCTIONNEMENT,
+    )
+    return {
+        "contract": contract,
+        "contract_year": year,
+        "envelope": envelope,
+        "binary_line": binary_line,
+        "tiers_line": tiers_line,
+        "livrable": livrable,
+        "proof": proof,
+        "action": action,
+        "group_action": group_action,
+        "event": event,
+        "group_event": group_event,
+        "received_payment": received_payment,
+    }
 
 
 def _governance_objects(

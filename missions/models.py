@@ -1,1 +1,0 @@
-"""Models of the missions app (filled in by its issue)."""
