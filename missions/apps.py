@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MissionsConfig(AppConfig):
     name = "missions"
     verbose_name = _("Missions et contrat ACI")
+
+    def ready(self) -> None:
+        from missions import audit  # noqa: F401
