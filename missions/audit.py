@@ -36,5 +36,5 @@ for model in (
     ReceivedPayment,
 ):
     auditlog.register(model, exclude_fields=_TIMESTAMPS)
-for model in (LineTier, LineBand, ParticipantCount):
-    auditlog.register(model)
+for child in (LineTier, LineBand, ParticipantCount):
+    auditlog.register(child)
