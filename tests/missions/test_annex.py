@@ -35,7 +35,7 @@ SAMPLE = (FILES / "annexe_annee3.yaml").read_text(encoding="utf-8")
 
 
 def make_contract(signed_on: date = date(2024, 1, 1), **fields: object) -> Contract:
-    """A signed contract with its five years (year 3: 01/01/2026 – 31/12/2026)."""
+    """A signed contract with its five years (year 3: 01/01/2026 to 31/12/2026)."""
     ensure_catalogue()
     contract = Contract.objects.create(
         signed_on=signed_on,
@@ -191,7 +191,8 @@ def test_every_error_has_its_path() -> None:
         ),
         (
             "contract_year: 3\nmissions:\n- {key: crise, fixed: 1, variable: 1, colour: red}\n",
-            "missions[0].colour: Clé inconnue ; clés possibles : key, fixed, variable, start, lines.",
+            "missions[0].colour: Clé inconnue ; clés possibles : key, fixed, variable, start, "
+            "lines.",
         ),
         (
             "contract_year: 3\ncontract_year: 4\nmissions: []\n",
