@@ -100,6 +100,15 @@ class ExpectedPayment:
     estimated: bool = False  # the amount may still change (variable before the dialogue)
     date_presumed: bool = False  # the date is the rule's default, not a known date
 
+    @property
+    def nature_label(self) -> str:
+        labels = {
+            FONCTIONNEMENT: _("Fonctionnement"),
+            FIXED: _("Part fixe"),
+            VARIABLE: _("Part variable"),
+        }
+        return labels[self.nature]
+
 
 def fonctionnement_amount(year: YearTerms) -> Decimal:
     if year.fonctionnement is not None:
