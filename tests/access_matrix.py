@@ -1086,6 +1086,96 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
             "portal.view", granted="404", method="POST", kwargs=_pk("ag_meeting"), adherent=OK
         ),
         "proxy_revoke#get": protected("portal.view", granted="405", kwargs=_pk("ag_meeting")),
+        # --- Contract, years, envelopes, alerts (missions/views/contract.py) ---
+        "contract_home": protected("missions.view"),
+        "contract_home#bad-query": protected("missions.view", query="contrat=abc"),
+        "contract_home#other-contract": protected(
+            "missions.view", query="contrat=999999999999"
+        ),
+        "contract_create": protected("missions.manage"),
+        "contract_create#post": protected("missions.manage", method="POST"),
+        "contract_edit": protected("missions.manage", kwargs=_pk("contract")),
+        "contract_edit#post": protected("missions.manage", method="POST", kwargs=_pk("contract")),
+        "contract_edit#missing": protected("missions.manage", granted="404", kwargs=_missing_pk),
+        "contract_mission_update": protected(
+            "missions.manage",
+            method="POST",
+            kwargs=lambda o: {"pk": o.contract.pk, "mission_pk": o.envelope.mission_id},
+            data={"started_on": "", "deployed_on": ""},
+        ),
+        "contract_mission_update#get": protected(
+            "missions.manage",
+            granted="405",
+            kwargs=lambda o: {"pk": o.contract.pk, "mission_pk": o.envelope.mission_id},
+        ),
+        "contract_mission_update#missing": protected(
+            "missions.manage",
+            method="POST",
+            granted="404",
+            kwargs=lambda o: {"pk": o.contract.pk, "mission_pk": 999_999_999},
+        ),
+        "contract_year_detail": protected("missions.view", kwargs=_pk("contract_year")),
+        "contract_year_detail#missing": protected(
+            "missions.view", granted="404", kwargs=_missing_pk
+        ),
+        "contract_year_edit": protected("missions.manage", kwargs=_pk("contract_year")),
+        "contract_year_edit#post": protected(
+            "missions.manage",
+            method="POST",
+            kwargs=_pk("contract_year"),
+            data={"fonctionnement": "-1"},
+        ),
+        "envelope_create": protected("missions.manage", kwargs=_pk("contract_year")),
+        "envelope_create#post": protected(
+            "missions.manage", method="POST", kwargs=_pk("contract_year")
+        ),
+        "envelope_create#missing": protected("missions.manage", granted="404", kwargs=_missing_pk),
+        "envelope_edit": protected("missions.manage", kwargs=_pk("envelope")),
+        "envelope_edit#post": protected("missions.manage", method="POST", kwargs=_pk("envelope")),
+        # Refused while the envelope has lines: a redirect with a message.
+        "envelope_delete": protected("missions.manage", method="POST", kwargs=_pk("envelope")),
+        "envelope_delete#get": protected("missions.manage", granted="405", kwargs=_pk("envelope")),
+        "envelope_delete#missing": protected(
+            "missions.manage", method="POST", granted="404", kwargs=_missing_pk
+        ),
+        "contract_alerts": protected("missions.view", htmx=True),
+        "contract_alerts#post": protected("missions.view", method="POST", granted="405"),
+        # --- Financing schedule (missions/views/financing.py) ---
+        "financing_schedule": protected("missions.view"),
+        "financing_schedule#year": protected("missions.view", query="annee=3"),
+        "financing_schedule#bad-query": protected("missions.view", query="annee=abc&x=%ff"),
+        "received_payment_create": protected("finance.approve", kwargs=_pk("contract_year")),
+        "received_payment_create#post": protected(
+            "finance.approve",
+            method="POST",
+            kwargs=_pk("contract_year"),
+            data={"received_on": "01/01/2025", "amount": "1 500,00", "nature": "fixe"},
+        ),
+        "received_payment_create#invalid": protected(
+            "finance.approve", method="POST", kwargs=_pk("contract_year"), data={"amount": "-1"}
+        ),
+        "received_payment_create#missing": protected(
+            "finance.approve", granted="404", kwargs=_missing_pk
+        ),
+        "received_payment_edit": protected("finance.approve", kwargs=_pk("received_payment")),
+        "received_payment_edit#post": protected(
+            "finance.approve",
+            method="POST",
+            kwargs=_pk("received_payment"),
+            data={"received_on": "01/01/2025", "amount": "44000", "nature": "fonctionnement"},
+        ),
+        "received_payment_edit#missing": protected(
+            "finance.approve", granted="404", kwargs=_missing_pk
+        ),
+        "received_payment_delete": protected(
+            "finance.approve", method="POST", kwargs=_pk("received_payment")
+        ),
+        "received_payment_delete#missing": protected(
+            "finance.approve", method="POST", granted="404", kwargs=_missing_pk
+        ),
+        "received_payment_delete#get": protected(
+            "finance.approve", granted="405", kwargs=_pk("received_payment")
+        ),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),
