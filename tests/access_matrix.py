@@ -1176,6 +1176,17 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "received_payment_delete#get": protected(
             "finance.approve", granted="405", kwargs=_pk("received_payment")
         ),
+        # --- Contract annex file (missions/views/annex.py) ---
+        "contract_annex_import": protected("missions.manage"),
+        "contract_annex_import#post-without-file": protected("missions.manage", method="POST"),
+        "contract_annex_confirm": protected(
+            "missions.manage", method="POST", data={"token": "jeton-inconnu-0123456789"}
+        ),
+        "contract_annex_confirm#get": protected("missions.manage", granted="405"),
+        "contract_annex_export": protected("missions.view", kwargs=_pk("contract_year")),
+        "contract_annex_export#missing": protected(
+            "missions.view", granted="404", kwargs=_missing_pk
+        ),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),
