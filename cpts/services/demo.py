@@ -191,6 +191,13 @@ def _governance_steps() -> list[DemoStep]:
     return list(GOVERNANCE_DEMO_STEPS)
 
 
+def _missions_steps() -> list[DemoStep]:
+    """The ACI contract's steps (missions/demo.py): contract, lines, payments, actions."""
+    from missions.demo import MISSIONS_DEMO_STEPS
+
+    return list(MISSIONS_DEMO_STEPS)
+
+
 # The steps, in order. Append a feature's own step here to extend the demo.
 DEMO_STEPS: list[DemoStep] = [
     ensure_communes,
@@ -199,6 +206,7 @@ DEMO_STEPS: list[DemoStep] = [
     seed_accounts,
     *_member_steps(),
     *_governance_steps(),
+    *_missions_steps(),
 ]
 
 
