@@ -46,6 +46,7 @@ from missions.models import (
     Contract,
     ContractYear,
     Event,
+    EventDocument,
     IndicatorLine,
     Livrable,
     MissionEnvelope,
@@ -126,6 +127,7 @@ class MatrixObjects:
     group_action: Action  # led by ``group`` (the referent's)
     event: Event  # of ``action``
     group_event: Event  # of ``group_action``
+    event_document: EventDocument  # of ``group_event``, with its file
     received_payment: ReceivedPayment  # of ``contract_year``
     proxy: Proxy  # a convened member gives their ``ag_meeting`` vote to ``member``
     agenda_item: AgendaItem  # of ``group_meeting``
@@ -277,6 +279,15 @@ _CONVOCATION = (
 
 def _convocation_token(objects: MatrixObjects) -> dict[str, Any]:
     return {"token": objects.convocation.token}
+
+
+_ACT_READ = "missions.view | groups.lead"
+_ACT_WRITE = "missions.manage | groups.lead"
+
+
+def _action_meeting(action: str, meeting: str) -> KwargsBuilder:
+    """Kwargs of an action's linked-meeting URL."""
+    return lambda o: {"pk": getattr(o, action).pk, "meeting_pk": getattr(o, meeting).pk}
 
 
 _DOCS = "reports.view | portal.view"
@@ -1186,6 +1197,63 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "contract_annex_export": protected("missions.view", kwargs=_pk("contract_year")),
         "contract_annex_export#missing": protected(
             "missions.view", granted="404", kwargs=_missing_pk
+        ),
+        # --- Actions and events (missions/views/actions.py) ---
+        "action_list": protected(_ACT_READ),
+        "action_create": protected(_ACT_WRITE),
+        "action_create#post": protected(_ACT_WRITE, method="POST"),
+        "action_detail": protected(_ACT_READ, kwargs=_pk("group_action")),
+        "action_detail#no-group": protected(_ACT_READ, kwargs=_pk("action"), referent="404"),
+        "action_detail#missing": protected(_ACT_READ, granted="404", kwargs=_missing_pk),
+        "action_edit": protected(_ACT_WRITE, kwargs=_pk("group_action")),
+        "action_edit#post": protected(_ACT_WRITE, method="POST", kwargs=_pk("group_action")),
+        "action_edit#no-group": protected(_ACT_WRITE, kwargs=_pk("action"), referent="404"),
+        # group_action has an event: the deletion is refused with a message (redirect).
+        "action_delete": protected(_ACT_WRITE, method="POST", kwargs=_pk("group_action")),
+        "action_delete#no-group": protected(
+            _ACT_WRITE, method="POST", kwargs=_pk("action"), referent="404"
+        ),
+        "action_delete#get": protected(_ACT_WRITE, granted="405", kwargs=_pk("group_action")),
+        "action_meeting_link": protected(_ACT_WRITE, method="POST", kwargs=_pk("group_action")),
+        "action_meeting_link#no-group": protected(
+            _ACT_WRITE, method="POST", kwargs=_pk("action"), referent="404"
+        ),
+        "action_meeting_link#get": protected(_ACT_WRITE, granted="405", kwargs=_pk("group_action")),
+        # group_meeting is linked to group_action.
+        "action_meeting_unlink": protected(
+            _ACT_WRITE, method="POST", kwargs=_action_meeting("group_action", "group_meeting")
+        ),
+        "action_meeting_unlink#not-linked": protected(
+            _ACT_WRITE,
+            method="POST",
+            kwargs=_action_meeting("group_action", "other_group_meeting"),
+            granted="404",
+        ),
+        "action_meeting_unlink#get": protected(
+            _ACT_WRITE, granted="405", kwargs=_action_meeting("group_action", "group_meeting")
+        ),
+        "event_create": protected(_ACT_WRITE, kwargs=_pk("group_action")),
+        "event_create#post": protected(_ACT_WRITE, method="POST", kwargs=_pk("group_action")),
+        "event_create#no-group": protected(_ACT_WRITE, kwargs=_pk("action"), referent="404"),
+        "event_edit": protected(_ACT_WRITE, kwargs=_pk("group_event")),
+        "event_edit#post": protected(_ACT_WRITE, method="POST", kwargs=_pk("group_event")),
+        "event_edit#no-group": protected(_ACT_WRITE, kwargs=_pk("event"), referent="404"),
+        "event_edit#missing": protected(_ACT_WRITE, granted="404", kwargs=_missing_pk),
+        "event_delete": protected(_ACT_WRITE, method="POST", kwargs=_pk("group_event")),
+        "event_delete#no-group": protected(
+            _ACT_WRITE, method="POST", kwargs=_pk("event"), referent="404"
+        ),
+        "event_delete#get": protected(_ACT_WRITE, granted="405", kwargs=_pk("group_event")),
+        "event_document_add": protected(_ACT_WRITE, method="POST", kwargs=_pk("group_event")),
+        "event_document_add#no-group": protected(
+            _ACT_WRITE, method="POST", kwargs=_pk("event"), referent="404"
+        ),
+        "event_document_add#get": protected(_ACT_WRITE, granted="405", kwargs=_pk("group_event")),
+        "event_document_download": protected(_ACT_READ, kwargs=_pk("event_document")),
+        "event_document_download#missing": protected(_ACT_READ, granted="404", kwargs=_missing_pk),
+        "event_document_delete": protected(_ACT_WRITE, method="POST", kwargs=_pk("event_document")),
+        "event_document_delete#get": protected(
+            _ACT_WRITE, granted="405", kwargs=_pk("event_document")
         ),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),

@@ -54,6 +54,7 @@ from missions.models import (
     ContractMission,
     ContractYear,
     Event,
+    EventDocument,
     EventKind,
     IndicatorLine,
     LineKind,
@@ -306,6 +307,9 @@ def _contract_objects(group: Body) -> dict[str, Any]:
     group_event = Event.objects.create(
         action=group_action, kind=EventKind.PLURIPRO, title="Soirée IC", date=today
     )
+    group_action.meetings.add(*Meeting.objects.filter(body=group))
+    event_document = EventDocument(event=group_event, title="Émargement soirée IC")
+    event_document.file.save("emargement-ic.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     received_payment = ReceivedPayment.objects.create(
         year=year,
         received_on=today,
@@ -324,6 +328,7 @@ def _contract_objects(group: Body) -> dict[str, Any]:
         "group_action": group_action,
         "event": event,
         "group_event": group_event,
+        "event_document": event_document,
         "received_payment": received_payment,
     }
 

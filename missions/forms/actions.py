@@ -135,7 +135,7 @@ class EventForm(_Styled, forms.ModelForm):
         widgets = {
             "date": _date_widget(),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "hours": forms.NumberInput(attrs={"step": "0.25", "min": 0, "inputmode": "decimal"}),
+            "hours": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
 
     def __init__(
@@ -150,6 +150,10 @@ class EventForm(_Styled, forms.ModelForm):
         members_field = self.fields["professionals"]
         assert isinstance(members_field, forms.ModelMultipleChoiceField)
         members_field.queryset = members
+        hours_field = self.fields["hours"]
+        hours_field.localize = True
+        hours_field.widget.is_localized = True
+        hours_field.error_messages["invalid"] = _("Saisissez une durée en heures, par exemple 2,5.")
         date_field = self.fields["date"]
         assert isinstance(date_field, forms.DateField)
         date_field.input_formats = DATE_FORMATS
