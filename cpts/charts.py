@@ -259,7 +259,7 @@ def line_chart(
     if not labels or not series or not values:
         return _empty(chart_id, width, height, title, description)
     low, high, tick = _scale(values)
-    frame = _Frame(left=88, top=34, width=width - 110, height=height - 70, low=low, high=high)
+    frame = _Frame(left=88, top=34, width=width - 130, height=height - 70, low=low, high=high)
     parts = _open(chart_id, width, height, title, description)
     parts += _legend(series, frame.left, 18)
     parts += _axis(frame, tick, axis_format)

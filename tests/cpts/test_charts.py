@@ -129,3 +129,20 @@ def test_line_chart_single_point_and_many_labels_thinned() -> None:
     shown = [t.text for t in many.iter(f"{SVG}text") if t.text in labels]
     assert 10 <= len(shown) <= 16
     assert labels[-1] in shown
+
+
+def test_the_same_chart_renders_in_a_pdf() -> None:
+    """The include pages use goes through WeasyPrint unchanged: its texts reach the PDF."""
+    from cpts.pdf import render_pdf
+    from tests.pdf_utils import normalize_whitespace, pdf_text, require_poppler
+
+    require_poppler()
+    svg = bar_chart(
+        ["Année 1", "Année 2"],
+        [Series("Attendu", [Decimal("84000"), Decimal("60000")]), Series("Reçu", [1, None])],
+        title="Contrat : attendu et reçu",
+    )
+    pdf = render_pdf("includes/chart.html", {"svg": svg, "caption": "Attendu et reçu par année"})
+    text = normalize_whitespace(pdf_text(pdf))
+    for words in ("Attendu et reçu par année", "Reçu", "Année 2", "80 000 €"):
+        assert words in text
