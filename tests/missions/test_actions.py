@@ -25,7 +25,7 @@ from missions.models import (
 )
 from missions.selectors import actions as selectors
 from missions.services import actions as services
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -349,17 +349,16 @@ def test_action_rows_figures_and_filters(action, group):
             profession_counts={gp.pk: 2},
             age_band_counts={AgeBand.ADULTS: 4},
         )
-    from tests.factories import UserFactory
-
     coordinator = UserFactory.create(is_staff=True)
-    rows = {row.pk: row for row in selectors.action_rows(coordinator, selectors.ActionFilters())}
-    assert (
-        rows[action.pk].events_count,
-        rows[action.pk].professionals_count,
-        rows[action.pk].public_count,
-        rows[action.pk].mobilised_count,
-    ) == (2, 4, 8, 1)
-    assert (rows[other.pk].events_count, rows[other.pk].mobilised_count) == (0, 0)
+    figures = {
+        row.pk: tuple(
+            getattr(row, name)
+            for name in ("events_count", "professionals_count", "public_count", "mobilised_count")
+        )
+        for row in selectors.action_rows(coordinator, selectors.ActionFilters())
+    }
+    assert figures[action.pk] == (2, 4, 8, 1)
+    assert figures[other.pk] == (0, 0, 0, 0)
 
     def titles(**query):
         filters = selectors.ActionFilters.from_query(query)
