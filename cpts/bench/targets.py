@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from cpts.bench import governance
+from cpts.bench import governance, missions
 from cpts.models import GeneratedDocument
 
 
@@ -74,6 +74,11 @@ PAGES: list[BenchPage] = [
     BenchPage("meeting_attendance", query="q=mar&statut=presents", kwargs=governance.ag_kwargs),
     BenchPage("meeting_detail", kwargs=governance.ag_kwargs),
     BenchPage("meeting_detail", query="q=mar&reponse=present", kwargs=governance.ag_kwargs),
+    # ACI contract (missions/views/): the contract home, the current year's page and its annex
+    # export, with the year grown to 200 indicator lines per scale unit (cpts/bench/missions.py).
+    BenchPage("contract_home", kwargs=missions.home_kwargs),
+    BenchPage("contract_year_detail", kwargs=missions.year_kwargs),
+    BenchPage("contract_annex_export", kwargs=missions.year_kwargs),
 ]
 
 JOBS: list[BenchJob] = [

@@ -321,3 +321,19 @@ def test_actions_and_events_across_the_three_years(contract: m.Contract):
     assert counts.exclude(age_band="").exists()
     assert m.Event.professionals.through.objects.filter(event__in=events).count() >= 100
     assert m.EventDocument.objects.filter(event__in=events).count() >= 4
+
+
+def test_bench_grows_the_current_year_to_its_measurement_lines(contract: m.Contract):
+    from cpts.bench.missions import BENCH_LINE_PREFIX, bench_year, seed_contract_lines
+
+    year = bench_year()
+    assert year.contract == contract and year.number == 3
+    assert seed_contract_lines(200) == 200
+    assert seed_contract_lines(200) == 200  # idempotent
+    assert seed_contract_lines(230) == 230  # cumulative
+    bench = [r for r in year_result(year).lines if r.line.label.startswith(BENCH_LINE_PREFIX)]
+    assert len(bench) == 230
+    assert {r.line.kind for r in bench} == {"binary", "target", "tiers", "bands", "crisis"}
+    assert all(terms_errors(r.terms) == [] for r in bench)
+    assert all(len(r.livrables) == 2 for r in bench)
+    assert any(r.earned > 0 for r in bench)
