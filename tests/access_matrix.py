@@ -1255,6 +1255,81 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "event_document_delete#get": protected(
             _ACT_WRITE, granted="405", kwargs=_pk("event_document")
         ),
+        # --- Indicator lines, livrables, proofs (missions/views/lines.py) ---
+        "line_detail": protected("missions.view", kwargs=_pk("binary_line")),
+        "line_detail#tiers": protected("missions.view", kwargs=_pk("tiers_line")),
+        "line_detail#missing": protected("missions.view", granted="404", kwargs=_missing_pk),
+        "line_create": protected("missions.manage", kwargs=_pk("envelope")),
+        "line_create#post": protected(
+            "missions.manage",
+            method="POST",
+            kwargs=_pk("envelope"),
+            data={"label": "Ligne", "kind": "binary", "direction": "increasing", "amount": "1e99"},
+        ),
+        "line_create#missing": protected("missions.manage", granted="404", kwargs=_missing_pk),
+        "line_edit": protected("missions.manage", kwargs=_pk("tiers_line")),
+        "line_edit#post": protected(
+            "missions.manage",
+            method="POST",
+            kwargs=_pk("tiers_line"),
+            data={"label": "Dépistage", "kind": "tiers", "direction": "increasing"},
+        ),
+        "line_delete": protected("missions.manage", method="POST", kwargs=_pk("binary_line")),
+        "line_delete#get": protected("missions.manage", granted="405", kwargs=_pk("binary_line")),
+        "line_delete#missing": protected(
+            "missions.manage", method="POST", granted="404", kwargs=_missing_pk
+        ),
+        "line_assess": protected(
+            "missions.manage",
+            method="POST",
+            kwargs=_pk("tiers_line"),
+            data={"achieved": "34,5", "source": "manual"},
+        ),
+        "line_assess#htmx-bad": protected(
+            "missions.manage",
+            method="POST",
+            kwargs=_pk("tiers_line"),
+            data={"achieved": "beaucoup", "source": "manual"},
+            htmx=True,
+        ),
+        "line_assess#binary": protected(
+            "missions.manage",
+            method="POST",
+            kwargs=_pk("binary_line"),
+            data={"done": "on", "source": "manual"},
+        ),
+        "line_assess#get": protected("missions.manage", granted="405", kwargs=_pk("tiers_line")),
+        # The tiers line has no value proof yet: 404 for the readers.
+        "line_value_proof": protected("missions.view", granted="404", kwargs=_pk("tiers_line")),
+        "livrable_add": protected(
+            "missions.manage", method="POST", kwargs=_pk("binary_line"), data={"label": "CR"}
+        ),
+        "livrable_add#get": protected("missions.manage", granted="405", kwargs=_pk("binary_line")),
+        "livrable_update": protected(
+            "missions.manage", method="POST", kwargs=_pk("livrable"), data={"status": "accepted"}
+        ),
+        "livrable_update#get": protected("missions.manage", granted="405", kwargs=_pk("livrable")),
+        "livrable_update#missing": protected(
+            "missions.manage", method="POST", granted="404", kwargs=_missing_pk
+        ),
+        "livrable_delete": protected("missions.manage", method="POST", kwargs=_pk("livrable")),
+        "livrable_delete#get": protected("missions.manage", granted="405", kwargs=_pk("livrable")),
+        # Without a file: refused with a message, back to the line.
+        "proof_upload": protected("missions.manage", method="POST", kwargs=_pk("livrable")),
+        "proof_upload#get": protected("missions.manage", granted="405", kwargs=_pk("livrable")),
+        "proof_download": protected("missions.view", kwargs=_pk("proof")),
+        "proof_download#missing": protected("missions.view", granted="404", kwargs=_missing_pk),
+        "proof_delete": protected("missions.manage", method="POST", kwargs=_pk("proof")),
+        "proof_delete#get": protected("missions.manage", granted="405", kwargs=_pk("proof")),
+        "lines_carry_over": protected(
+            "missions.manage", method="POST", kwargs=_pk("contract_year")
+        ),
+        "lines_carry_over#get": protected(
+            "missions.manage", granted="405", kwargs=_pk("contract_year")
+        ),
+        "lines_carry_over#missing": protected(
+            "missions.manage", method="POST", granted="404", kwargs=_missing_pk
+        ),
         # --- allauth: accounts (public pages; a logged-in person is sent home) ---
         "account_login": public(_ALLAUTH),
         "account_logout": public(_ALLAUTH),
