@@ -1100,9 +1100,7 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         # --- Contract, years, envelopes, alerts (missions/views/contract.py) ---
         "contract_home": protected("missions.view"),
         "contract_home#bad-query": protected("missions.view", query="contrat=abc"),
-        "contract_home#other-contract": protected(
-            "missions.view", query="contrat=999999999999"
-        ),
+        "contract_home#other-contract": protected("missions.view", query="contrat=999999999999"),
         "contract_create": protected("missions.manage"),
         "contract_create#post": protected("missions.manage", method="POST"),
         "contract_edit": protected("missions.manage", kwargs=_pk("contract")),
