@@ -274,10 +274,10 @@ class _Reader:
         value = self.value(to_decimal, data, path, AMOUNT_PLACES)
         if value is not None and value < 0:
             self.error(path, _("Le montant ne peut pas être négatif."))
-        return value  # type: ignore[no-any-return]
+        return value
 
     def number(self, data: Any, path: str) -> Decimal | None:
-        return None if data is None else self.value(to_decimal, data, path, VALUE_PLACES)  # type: ignore[no-any-return]
+        return None if data is None else self.value(to_decimal, data, path, VALUE_PLACES)
 
     def text(self, data: Any, path: str, limit: int, *, required: bool = True) -> str:
         if data is None or data == "":
@@ -405,17 +405,20 @@ def _line(reader: _Reader, item: Any, path: str) -> AnnexLine | None:
         done = reader.value(to_bool, data["done"], f"{path}.done")
     if None in tiers or None in bands or direction not in ("increasing", "decreasing"):
         return None  # the rules below need every threshold and band
+    valid_tiers = tuple(t for t in tiers if t is not None)
+    valid_bands = tuple(b for b in bands if b is not None)
     terms = LineTerms(
         kind=kind,
         amount=amount if amount is not None else Decimal(0),
         direction=direction,
         target=target,
-        tiers=tuple(t for t in tiers if t is not None),
-        bands=tuple(b for b in bands if b is not None),
+        tiers=valid_tiers,
+        bands=valid_bands,
     )
     for field, message in terms_errors(terms):
         reader.error(f"{path}.{field}", message)
-    best = max((entry.amount for entry in (*terms.tiers, *terms.bands)), default=None)
+    amounts = [t.amount for t in valid_tiers] + [b.amount for b in valid_bands]
+    best = max(amounts, default=None)
     if best is not None and amount is not None and amount != best:
         reader.error(
             f"{path}.amount",
@@ -434,8 +437,8 @@ def _line(reader: _Reader, item: Any, path: str) -> AnnexLine | None:
         direction=direction,
         baseline=baseline,
         target=target,
-        tiers=terms.tiers,
-        bands=terms.bands,
+        tiers=valid_tiers,
+        bands=valid_bands,
         livrables=tuple(livrables),
         achieved=achieved,
         done=done,

@@ -288,7 +288,8 @@ def _line_plan(line: IndicatorLine | None, new: AnnexLine | None, position: int)
     plan.changes = _line_changes(_annex_line(line), new, line.position != position)
     for livrable in livrables:
         if livrable.label not in new.livrables:
-            target = plan.livrables_kept if livrable.proof_count else plan.livrables_removed
+            has_proofs = getattr(livrable, "proof_count", 0)
+            target = plan.livrables_kept if has_proofs else plan.livrables_removed
             target.append(livrable.label)
     # After the import: the file's livrables in its order, then those kept for their proofs.
     if [*new.livrables, *plan.livrables_kept] != [livrable.label for livrable in livrables]:

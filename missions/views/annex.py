@@ -42,7 +42,11 @@ PREVIEW = "missions/annex/preview.html"
 
 @permission_required("missions.manage")
 def contract_annex_import(request: HttpRequest) -> HttpResponse:
-    form = AnnexImportForm(request.POST or None, request.FILES or None)
+    form = (
+        AnnexImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else AnnexImportForm()
+    )
     if request.method != "POST" or not form.is_valid():
         return render(request, TEMPLATE, {"form": form, "contract": current_contract()})
     filename = form.cleaned_data["filename"]

@@ -63,8 +63,8 @@ class Command(BaseCommand):
             else:
                 plan = import_annex(annex, replace=options["replace"])
         except AnnexInvalid as invalid:
-            for error in invalid.errors:
-                self.stderr.write(str(error))
+            for problem in invalid.errors:
+                self.stderr.write(str(problem))
             raise CommandError(
                 _("Import refusé : %(count)s erreur(s), rien n'a été enregistré.")
                 % {"count": len(invalid.errors)},
