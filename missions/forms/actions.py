@@ -13,7 +13,7 @@ from cpts.forms.association import BootstrapFormMixin
 from governance.models import Body, Meeting
 from governance.selectors.decisions import meeting_title
 from members.models import Member, Profession
-from missions.models import Action, AgeBand, Event, Mission
+from missions.models import Action, AgeBand, Event, EventKind, Mission
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATE_ERROR = _("Saisissez une date valide, par exemple 15/01/2026.")
@@ -170,6 +170,9 @@ class EventForm(_Styled, forms.ModelForm):
         for band, label in AgeBand.choices:
             self.fields[f"age_{band}"] = self._count_field(label, counted.get(band))
         self._style_widgets()
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [("", _("— choisir —")), *EventKind.choices]
         for name in ("kind", "extra_profession"):
             self.fields[name].widget.attrs["class"] = "form-select"
 

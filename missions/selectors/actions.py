@@ -6,6 +6,7 @@ Every read runs in a fixed number of queries whatever the number of actions or e
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -332,7 +333,14 @@ def grid_professions(event: Event | None) -> list[Profession]:
     )
     if event is not None and event.pk:
         used |= Q(pk__in=event.counts.filter(profession__isnull=False).values("profession"))
-    return list(Profession.objects.filter(used).order_by("label"))
+    return sorted(Profession.objects.filter(used), key=lambda p: _folded(p.label))
+
+
+def _folded(text: str) -> str:
+    """Sort key ignoring accents and case ("Éducateur" among the E)."""
+    return "".join(
+        c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c)
+    )
 
 
 def mobilisable_members(event: Event | None) -> QuerySet[Member]:
