@@ -27,7 +27,7 @@ SCREENING = (
 )
 # The same line written for a decreasing indicator (fewer is better).
 FEWER = (Tier(D("250"), D("1000")), Tier(D("220"), D("2500")), Tier(D("203"), D("3500")))
-# ALD patients without a GP: ≤ 50 → 9 000 €, 51–100 → 6 000 €, 101–219 → 3 000 €.
+# ALD patients without a GP: ≤ 50 → 9 000 €, 51-100 → 6 000 €, 101-219 → 3 000 €.
 ALD = (
     Band(None, D("50"), D("9000")),
     Band(D("51"), D("100"), D("6000")),
@@ -224,7 +224,9 @@ def test_an_unknown_kind_raises():
             kind="bands",
             bands=(Band(None, D("60.5"), D("3")), Band(D("60.6"), D("70"), D("2"))),
         ),
-        LineTerms(kind="bands", bands=(Band(D("0"), D("0.99"), D("1")), Band(D("1"), None, 2))),
+        LineTerms(
+            kind="bands", bands=(Band(D("0"), D("0.99"), D("1")), Band(D("1"), None, D("2")))
+        ),
     ],
 )
 def test_valid_terms_have_no_error(terms):
@@ -286,28 +288,36 @@ def test_bands_missing():
 @pytest.mark.parametrize(
     ("levels", "expected"),
     [
-        # overlapping: 51–100 then 100–219
+        # overlapping: 51-100 then 100-219
         (
-            (Band(None, D("50"), 1), Band(D("51"), D("100"), 1), Band(D("100"), D("219"), 1)),
+            (
+                Band(None, D("50"), D("1")),
+                Band(D("51"), D("100"), D("1")),
+                Band(D("100"), D("219"), D("1")),
+            ),
             ["bands[2].min"],
         ),
-        # a gap: ≤ 50 then 60–100
-        ((Band(None, D("50"), 1), Band(D("60"), D("100"), 1)), ["bands[1].min"]),
+        # a gap: ≤ 50 then 60-100
+        ((Band(None, D("50"), D("1")), Band(D("60"), D("100"), D("1"))), ["bands[1].min"]),
         # a gap at the precision written: 60,5 then 60,7
-        ((Band(None, D("60.5"), 1), Band(D("60.7"), D("70"), 1)), ["bands[1].min"]),
+        ((Band(None, D("60.5"), D("1")), Band(D("60.7"), D("70"), D("1"))), ["bands[1].min"]),
         # open in the middle, above
         (
-            (Band(None, D("50"), 1), Band(D("51"), None, 1), Band(D("101"), D("200"), 1)),
+            (
+                Band(None, D("50"), D("1")),
+                Band(D("51"), None, D("1")),
+                Band(D("101"), D("200"), D("1")),
+            ),
             ["bands[1].max"],
         ),
         # open in the middle, below
-        ((Band(None, D("50"), 1), Band(None, D("100"), 1)), ["bands[1].min"]),
+        ((Band(None, D("50"), D("1")), Band(None, D("100"), D("1"))), ["bands[1].min"]),
         # upper bound below the lower one
-        ((Band(D("10"), D("5"), 1),), ["bands[0].max"]),
+        ((Band(D("10"), D("5"), D("1")),), ["bands[0].max"]),
         # negative amount
         ((Band(None, D("50"), D("-1")),), ["bands[0].amount"]),
         # out of order: the second band starts below the first
-        ((Band(D("51"), D("100"), 1), Band(D("0"), D("50"), 1)), ["bands[1].min"]),
+        ((Band(D("51"), D("100"), D("1")), Band(D("0"), D("50"), D("1"))), ["bands[1].min"]),
     ],
 )
 def test_bands_overlapping_gaps_and_open_ends(levels, expected):
@@ -315,7 +325,7 @@ def test_bands_overlapping_gaps_and_open_ends(levels, expected):
 
 
 def test_gap_message_names_both_bounds():
-    levels = (Band(None, D("50"), 1), Band(D("60"), D("100"), 1))
+    levels = (Band(None, D("50"), D("1")), Band(D("60"), D("100"), D("1")))
     [(_path, message)] = terms_errors(LineTerms(kind="bands", bands=levels))
     assert message == "Il manque des valeurs entre 50 et 60."
 
