@@ -230,6 +230,10 @@ def test_year_detail_totals_and_mismatch(contract: Contract, coordinator: User) 
     assert 'data-testid="total-fixed">40' in text
     assert 'data-testid="total-variable">8' in text
     assert 'data-testid="total-earned">3' in text  # 2 000 + 1 000
+    first = IndicatorLine.objects.filter(envelope=matching).first()
+    assert first is not None
+    assert reverse("line_detail", args=[first.pk]) in text
+    assert reverse("line_create", args=[mismatched.pk]) in text
 
 
 def test_year_detail_ceiling_warning(contract: Contract, coordinator: User) -> None:
@@ -340,6 +344,11 @@ def test_alerts_fragment(contract: Contract, coordinator: User) -> None:
     text = client.get(reverse("contract_alerts")).content.decode()
     assert 'data-testid="mismatch-alert"' in text
     assert reverse("contract_year_detail", args=[envelope.year_id]) in text
+
+
+def test_backoffice_home_loads_the_alerts(association: Association, coordinator: User) -> None:
+    html = _client(coordinator).get(reverse("backoffice_home")).content.decode()
+    assert f'hx-get="{reverse("contract_alerts")}"' in html
 
 
 def test_alerts_overdue(association: Association, coordinator: User) -> None:
