@@ -436,3 +436,9 @@ def _mission_pk(key: str) -> int:
     from missions.models import Mission
 
     return Mission.objects.get(key=key).pk
+
+
+def test_documented_example_is_the_sample_file() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "contract-annex.md").read_text(encoding="utf-8")
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert parse_annex(example) == parse_annex(SAMPLE)
