@@ -111,25 +111,29 @@ def _envelopes(year: ContractYear) -> list[MissionEnvelope]:
     )
 
 
-def _annex_line(line: IndicatorLine) -> AnnexLine:
-    """A stored line in the file's structure (its tiers, bands and livrables prefetched)."""
+def _annex_line(line: IndicatorLine, *, export: bool = False) -> AnnexLine:
+    """A stored line in the file's structure (its tiers, bands and livrables prefetched). The
+    export writes the amount of a tiers or bands line as its best tier or band, the only one
+    the import accepts."""
+    tiers = tuple(
+        Tier(threshold=t.threshold, amount=t.amount, label=t.label) for t in line.tiers.all()
+    )
+    bands = tuple(
+        Band(minimum=b.minimum, maximum=b.maximum, amount=b.amount) for b in line.bands.all()
+    )
+    amount = line.amount
+    steps = tiers if line.kind == "tiers" else bands if line.kind == "bands" else ()
+    if export and steps:
+        amount = max(step.amount for step in steps)
     return AnnexLine(
         label=line.label,
         kind=line.kind,
-        amount=line.amount,
+        amount=amount,
         direction=line.direction,
         baseline=line.baseline if line.kind in MEASURED else None,
         target=line.target if line.kind == "target" else None,
-        tiers=tuple(
-            Tier(threshold=t.threshold, amount=t.amount, label=t.label) for t in line.tiers.all()
-        )
-        if line.kind == "tiers"
-        else (),
-        bands=tuple(
-            Band(minimum=b.minimum, maximum=b.maximum, amount=b.amount) for b in line.bands.all()
-        )
-        if line.kind == "bands"
-        else (),
+        tiers=tiers if line.kind == "tiers" else (),
+        bands=bands if line.kind == "bands" else (),
         livrables=tuple(livrable.label for livrable in line.livrables.all()),
         achieved=line.achieved if line.kind in MEASURED else None,
         done=line.done if line.kind in DONE_KINDS else None,
@@ -147,7 +151,7 @@ def year_annex(year: ContractYear) -> Annex:
                 fixed=envelope.fixed,
                 variable=envelope.variable,
                 start=envelope.start,
-                lines=tuple(_annex_line(line) for line in envelope.lines.all()),
+                lines=tuple(_annex_line(line, export=True) for line in envelope.lines.all()),
             )
             for envelope in _envelopes(year)
         ),
@@ -324,7 +328,9 @@ def annex_plan(year: ContractYear, annex: Annex) -> AnnexPlan:
     plans = []
     for new in annex.missions:
         envelope = envelopes.pop(new.key, None)
-        stored = {line.label: line for line in envelope.lines.all()} if envelope else {}
+        stored: dict[str, list[IndicatorLine]] = {}
+        for line in envelope.lines.all() if envelope else ():
+            stored.setdefault(line.label, []).append(line)
         plan = MissionPlan(
             mission=catalogue[new.key],
             annex=new,
@@ -333,10 +339,11 @@ def annex_plan(year: ContractYear, annex: Annex) -> AnnexPlan:
             envelope_changes=_envelope_changes(envelope, new) if envelope else [],
         )
         plan.lines = [
-            _line_plan(stored.pop(line.label, None), line, position)
+            _line_plan(_first(stored, line.label), line, position)
             for position, line in enumerate(new.lines)
         ]
-        plan.lines += [_line_plan(line, None, 0) for line in stored.values()]
+        # Stored lines the file does not name (including a second line of the same label).
+        plan.lines += [_line_plan(line, None, 0) for same in stored.values() for line in same]
         plans.append(plan)
     for envelope in envelopes.values():
         plan = MissionPlan(mission=envelope.mission, annex=None, envelope=envelope)
@@ -352,6 +359,11 @@ def annex_plan(year: ContractYear, annex: Annex) -> AnnexPlan:
         if crisis is not None and crisis != year.crisis_recognised
         else None,
     )
+
+
+def _first(stored: dict[str, list[IndicatorLine]], label: str) -> IndicatorLine | None:
+    same = stored.get(label)
+    return same.pop(0) if same else None
 
 
 def _all(plans: list[MissionPlan]) -> list[MissionEnvelope]:

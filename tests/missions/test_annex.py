@@ -442,3 +442,34 @@ def test_documented_example_is_the_sample_file() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "contract-annex.md").read_text(encoding="utf-8")
     example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert parse_annex(example) == parse_annex(SAMPLE)
+
+
+@pytest.mark.django_db
+def test_replace_removes_a_second_stored_line_of_the_same_label() -> None:
+    contract = make_contract()
+    import_annex(parse_annex(SAMPLE))
+    envelope = MissionEnvelope.objects.get(year=year3(contract), mission__key="crise")
+    twin = IndicatorLine.objects.create(
+        envelope=envelope,
+        position=5,
+        label="Activer le plan de réponse aux crises sanitaires graves",
+        kind="binary",
+        amount=Decimal(1),
+    )
+    plan = import_annex(parse_annex(SAMPLE), replace=True)
+    assert plan.counts["removed"] == 1
+    assert not IndicatorLine.objects.filter(pk=twin.pk).exists()
+    assert IndicatorLine.objects.filter(envelope=envelope).count() == 1
+
+
+@pytest.mark.django_db
+def test_export_writes_the_best_tier_as_the_amount() -> None:
+    contract = make_contract()
+    import_annex(parse_annex(SAMPLE))
+    IndicatorLine.objects.filter(kind="tiers").update(amount=Decimal(1))
+    text = export_yaml(year3(contract))
+    tiers = next(line for line in parse_annex(text).missions[1].lines if line.kind == "tiers")
+    assert tiers.amount == Decimal("3500")
+    plan = import_annex(parse_annex(text), replace=True)
+    assert plan.counts["updated"] == 1  # the stored amount is put right
+    assert IndicatorLine.objects.get(kind="tiers").amount == Decimal("3500")
