@@ -65,7 +65,6 @@ def _detail(request: HttpRequest, line: IndicatorLine, **forms: Any) -> dict[str
         {
             "assess_form": forms.get("assess_form") or AssessForm(line=line),
             "livrable_form": forms.get("livrable_form") or LivrableForm(),
-            "proof_form": ProofForm(),
             "history": selectors.line_history(line),
             "can_manage": user_can(request.user, WRITE),
             "year_url": year_url(line.envelope.year),
