@@ -30,11 +30,12 @@ for model in (
     IndicatorLine,
     Livrable,
     Proof,
-    Action,
-    Event,
     EventDocument,
     ReceivedPayment,
 ):
     auditlog.register(model, exclude_fields=_TIMESTAMPS)
+# Linking missions, meetings and professionals is recorded too.
+auditlog.register(Action, exclude_fields=_TIMESTAMPS, m2m_fields={"missions", "meetings"})
+auditlog.register(Event, exclude_fields=_TIMESTAMPS, m2m_fields={"professionals"})
 for child in (LineTier, LineBand, ParticipantCount):
     auditlog.register(child)
