@@ -290,11 +290,14 @@ def _line_plan(line: IndicatorLine | None, new: AnnexLine | None, position: int)
         return LinePlan(annex=None, line=line, proofs=proofs)
     plan = LinePlan(annex=new, line=line, proofs=proofs)
     plan.changes = _line_changes(_annex_line(line), new, line.position != position)
+    matched: set[str] = set()
     for livrable in livrables:
-        if livrable.label not in new.livrables:
-            has_proofs = getattr(livrable, "proof_count", 0)
-            target = plan.livrables_kept if has_proofs else plan.livrables_removed
-            target.append(livrable.label)
+        if livrable.label in new.livrables and livrable.label not in matched:
+            matched.add(livrable.label)
+            continue
+        has_proofs = getattr(livrable, "proof_count", 0)
+        target = plan.livrables_kept if has_proofs else plan.livrables_removed
+        target.append(livrable.label)
     # After the import: the file's livrables in its order, then those kept for their proofs.
     if [*new.livrables, *plan.livrables_kept] != [livrable.label for livrable in livrables]:
         plan.changes.append(_("livrables"))

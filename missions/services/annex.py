@@ -158,12 +158,20 @@ def _apply_tiers_and_bands(line: IndicatorLine, stored: bool, new: AnnexLine) ->
 
 
 def _apply_livrables(line: IndicatorLine, plan: LinePlan, new: AnnexLine) -> None:
-    stored = {livrable.label: livrable for livrable in line.livrables.all()} if plan.line else {}
-    for label in plan.livrables_removed:
-        stored.pop(label).delete()
-    kept = [stored.pop(label) for label in plan.livrables_kept]
+    """The file's livrables in its order (a stored one matched by label keeps its status and
+    proofs), then the stored ones the file leaves out but that have proofs; the others go.
+    Same matching as ``missions.selectors.annex._line_plan``."""
+    matched: dict[str, Livrable] = {}
+    kept: list[Livrable] = []
+    for livrable in line.livrables.all() if plan.line else ():
+        if livrable.label in new.livrables and livrable.label not in matched:
+            matched[livrable.label] = livrable
+        elif getattr(livrable, "proof_count", 0):
+            kept.append(livrable)
+        else:
+            livrable.delete()
     for index, label in enumerate(new.livrables):
-        livrable = stored.get(label) or Livrable(line=line, label=label)
+        livrable = matched.get(label) or Livrable(line=line, label=label)
         if livrable.pk is None or livrable.position != index:
             livrable.position = index
             livrable.save()

@@ -473,3 +473,24 @@ def test_export_writes_the_best_tier_as_the_amount() -> None:
     plan = import_annex(parse_annex(text), replace=True)
     assert plan.counts["updated"] == 1  # the stored amount is put right
     assert IndicatorLine.objects.get(kind="tiers").amount == Decimal("3500")
+
+
+@pytest.mark.django_db
+def test_replace_with_stored_duplicate_livrables() -> None:
+    make_contract()
+    import_annex(parse_annex(SAMPLE))
+    line = IndicatorLine.objects.get(label="Organiser 3 ateliers de prévention")
+    with_proof = Livrable.objects.create(line=line, position=2, label="Feuilles d'émargement")
+    add_proof(with_proof)
+    Livrable.objects.create(line=line, position=3, label="Photos")
+    Livrable.objects.create(line=line, position=4, label="Photos")
+    plan = import_annex(parse_annex(SAMPLE), replace=True)
+    line_plan = next(p for m in plan.missions for p in m.lines if p.line == line)
+    assert line_plan.livrables_kept == ["Feuilles d'émargement"]
+    assert line_plan.livrables_removed == ["Photos", "Photos"]
+    assert list(line.livrables.values_list("label", "position")) == [
+        ("Feuilles d'émargement", 0),
+        ("Supports des ateliers", 1),
+        ("Feuilles d'émargement", 2),
+    ]
+    assert Proof.objects.filter(livrable=with_proof).exists()
