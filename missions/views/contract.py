@@ -93,7 +93,6 @@ def contract_home(request: HttpRequest) -> HttpResponse:
         {
             "overview": contract_overview(contract, today),
             "today": today,
-            "mission_form": ContractMissionForm(),
         },
     )
 
