@@ -189,6 +189,7 @@ def test_aci_summary_table(contract: Contract, sample: str) -> None:
     assert "Contrat ACI signé le 01/01/2024 — année 3, du 01/01/2026 au 31/12/2026" in out
     assert "Crise sanitaire reconnue : non" in out
     assert "Taux de dépistage du cancer colorectal — Paliers, atteint : 73,1" in out
+    assert "Patients en ALD sans médecin traitant — Tranches, atteint : 80 :" in out
     assert "2\u202f500,00\u00a0€ / 3\u202f500,00\u00a0€" in out
     assert [cell for cell in out.rstrip().splitlines()[-1].split(" ") if cell] == [
         "Total",

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from missions.annex import format_number
 from missions.management.commands.export_contract import contract_year
 from missions.models import LineKind
 from missions.selectors.annex import euros
@@ -122,7 +123,7 @@ def _result(result: LineResult) -> str:
         return _("réalisée") if line.done else _("non réalisée")
     if line.achieved is None:
         return _("valeur non saisie")
-    return _("atteint : %(value)s") % {"value": str(line.achieved.normalize()).replace(".", ",")}
+    return _("atteint : %(value)s") % {"value": format_number(line.achieved).replace(".", ",")}
 
 
 def table(result: YearResult) -> list[str]:
