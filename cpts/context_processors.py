@@ -55,6 +55,21 @@ NAV_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "decision_register",
         ),
     ),
+    (
+        "contract",
+        (
+            "contract_",
+            "envelope_",
+            "line_",
+            "lines_",
+            "livrable_",
+            "proof_",
+            "action_",
+            "event_",
+            "financing_",
+            "received_payment_",
+        ),
+    ),
     ("portal", ("portal_", "proxy_", "group_", "convocation_")),
     ("account", ("account_", "mfa_")),
 )

@@ -25,6 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from missions import aci
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 ADVANCE_RATE = Decimal("0.75")
@@ -34,13 +36,8 @@ FIXED = "fixe"
 VARIABLE = "variable"
 NATURES = (FONCTIONNEMENT, FIXED, VARIABLE)
 
-# Fonctionnement per contract year, by taille (DESIGN.md §2).
-FONCTIONNEMENT_BY_TAILLE: dict[str, Decimal] = {
-    "T1": Decimal("50000.00"),
-    "T2": Decimal("60000.00"),
-    "T3": Decimal("75000.00"),
-    "T4": Decimal("90000.00"),
-}
+# Fonctionnement per contract year, by taille (DESIGN.md §2): one table, in missions.aci.
+FONCTIONNEMENT_BY_TAILLE = aci.FONCTIONNEMENT_BY_TAILLE
 
 
 def cents(value: Decimal) -> Decimal:

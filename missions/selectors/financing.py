@@ -33,11 +33,6 @@ EXPECTED_COLOR = "#2f6f9f"
 RECEIVED_COLOR = "#d9822b"
 
 
-def current_contract() -> Contract | None:
-    """The contract the CPTS runs now: the most recently signed."""
-    return Contract.objects.order_by("-signed_on", "-pk").first()
-
-
 def year_terms(year: ContractYear, taille: str, result: YearResult) -> YearTerms:
     """The schedule's view of a year, its envelopes and what their lines earned."""
     return YearTerms(

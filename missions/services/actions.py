@@ -26,13 +26,13 @@ from missions.models import (
     ActionStatus,
     AgeBand,
     Contract,
-    ContractStatus,
     Event,
     EventDocument,
     EventKind,
     Mission,
     ParticipantCount,
 )
+from missions.selectors.contract import current_contract
 
 TEXT_FIELDS = (
     "diagnosis",
@@ -46,12 +46,6 @@ TEXT_FIELDS = (
 MAX_TEXT = 20_000
 MAX_COUNT = 100_000
 MAX_HOURS = Decimal("999.99")
-
-
-def current_contract() -> Contract | None:
-    """The contract running today: the latest signed one, else the latest recorded."""
-    contracts = Contract.objects.order_by("-signed_on", "-pk")
-    return contracts.filter(status=ContractStatus.SIGNED).first() or contracts.first()
 
 
 # --- Actions ----------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from cpts.permissions import permission_required
 from missions.forms.financing import ReceivedPaymentForm
 from missions.models import CONTRACT_YEARS, ContractYear, ReceivedPayment
-from missions.selectors.financing import contract_financing, current_contract
+from missions.selectors.contract import current_contract
+from missions.selectors.financing import contract_financing
 from missions.services.financing import (
     contract_missions,
     delete_received_payment,

@@ -30,7 +30,8 @@ from missions.models import (
     ReceivedPayment,
     Taille,
 )
-from missions.selectors.financing import contract_financing, current_contract
+from missions.selectors.contract import current_contract
+from missions.selectors.financing import contract_financing
 from missions.services.financing import (
     delete_received_payment,
     record_received_payment,
