@@ -178,6 +178,16 @@ class _Loader(yaml.SafeLoader):
 
     yaml_implicit_resolvers: dict[Any, Any] = {}
 
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # Aliases (*name) are refused: an annex never needs them, and nested ones can make a
+        # small file expand enormously.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, _("les alias YAML (*nom) ne sont pas acceptés"), event.start_mark
+            )
+        return super().compose_node(parent, index)
+
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         seen = set()
         for key_node, _value in node.value:

@@ -205,6 +205,14 @@ def test_one_error(text: str, expected: str) -> None:
     assert expected in errors_of(text)
 
 
+def test_yaml_aliases_are_refused() -> None:
+    text = "contract_year: 3\nmissions:\n- &m {key: crise, fixed: 1, variable: 1}\n- *m\n"
+    assert errors_of(text) == [
+        "Le fichier n'est pas un YAML valide (ligne 4, colonne 3) : les alias YAML (*nom) ne "
+        "sont pas acceptés"
+    ]
+
+
 def test_not_yaml_or_not_utf8() -> None:
     assert errors_of("missions: [\n")[0].startswith("Le fichier n'est pas un YAML valide (ligne")
     assert errors_of("x".encode("utf-16")) == [  # type: ignore[arg-type]
