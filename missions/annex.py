@@ -10,15 +10,24 @@ structure back, so that export → import → export gives the same text."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import yaml
 from django.utils.translation import gettext as _
 
+from missions.annex_values import (
+    AnnexError,
+    AnnexInvalid,
+    ValueProblem,
+    format_number,
+    load_yaml,
+    to_bool,
+    to_date,
+    to_decimal,
+    to_text,
+)
 from missions.catalogue import CATALOGUE_KEYS
 from missions.earning import KINDS, Band, LineTerms, Tier, terms_errors
 
@@ -54,26 +63,6 @@ LABEL_MAX = 300
 TIER_LABEL_MAX = 100
 AMOUNT_PLACES = 2  # euros and cents (the models' decimal_places)
 VALUE_PLACES = 4  # baselines, targets, thresholds, bounds, achieved values
-MAX_DIGITS_BEFORE_POINT = 10
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-_NUMBER = re.compile(r"^[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
-
-
-@dataclass(frozen=True)
-class AnnexError:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-class AnnexInvalid(Exception):
-    """The file is refused; ``errors`` lists every problem found."""
-
-    def __init__(self, errors: list[AnnexError]) -> None:
-        super().__init__("\n".join(str(error) for error in errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -107,135 +96,7 @@ class Annex:
     crisis_recognised: bool | None = None  # None: not said in the file
 
 
-# --- Values ----------------------------------------------------------------------------------
-
-
-class ValueProblem(ValueError):
-    """A value of the wrong type or shape (its message is French)."""
-
-
-def to_decimal(data: Any, places: int) -> Decimal:
-    """A number written as a YAML number or as French text ("66,26", "9 000", "9 000 €")."""
-    if isinstance(data, bool) or not isinstance(data, (int, float, str, Decimal)):
-        raise ValueProblem(_("Un nombre est attendu ici."))
-    text = _SPACES.sub("", str(data)).removesuffix("€").removesuffix("%")
-    if not _NUMBER.match(text):
-        raise ValueProblem(
-            _("« %(value)s » n'est pas un nombre (exemples : 9000, 9 000, 66,26).")
-            % {"value": data}
-        )
-    value = Decimal(text.replace(",", "."))
-    if places == 0 and value != value.to_integral_value():
-        raise ValueProblem(_("Un nombre entier est attendu ici."))
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
-        raise ValueProblem(_("Au plus %(places)s chiffres après la virgule.") % {"places": places})
-    if abs(value) >= Decimal(10) ** MAX_DIGITS_BEFORE_POINT:
-        raise ValueProblem(_("Nombre trop grand."))
-    return value
-
-
-def to_bool(data: Any) -> bool:
-    if isinstance(data, bool):
-        return data
-    if isinstance(data, str) and data.strip().lower() in ("oui", "non"):
-        return data.strip().lower() == "oui"
-    raise ValueProblem(_("true ou false est attendu ici."))
-
-
-def to_date(data: Any) -> date:
-    """A date written 2025-03-01 or 01/03/2025."""
-    if isinstance(data, date) and not isinstance(data, datetime):
-        return data
-    text = str(data).strip() if isinstance(data, str) else ""
-    for layout in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, layout).date()
-        except ValueError:
-            continue
-    raise ValueProblem(
-        _("« %(value)s » n'est pas une date valide (AAAA-MM-JJ ou JJ/MM/AAAA).") % {"value": data}
-    )
-
-
-def to_text(data: Any, limit: int) -> str:
-    if not isinstance(data, str):
-        raise ValueProblem(_("Un texte est attendu ici (mettez-le entre guillemets)."))
-    text = " ".join(data.split())
-    if not text:
-        raise ValueProblem(_("Texte obligatoire."))
-    if len(text) > limit:
-        raise ValueProblem(_("Au plus %(limit)s caractères.") % {"limit": limit})
-    return text
-
-
 # --- Reading ---------------------------------------------------------------------------------
-
-
-class _Loader(yaml.SafeLoader):
-    """Only true/false and null are typed implicitly: numbers and dates stay text, read by
-    this module ("010" is not octal, "1:30" not sexagesimal, a bad date gets its path)."""
-
-    yaml_implicit_resolvers: dict[Any, Any] = {}
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        # Aliases (*name) are refused: an annex never needs them, and nested ones can make a
-        # small file expand enormously.
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, _("les alias YAML (*nom) ne sont pas acceptés"), event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen = set()
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, _("clé « %(key)s » en double") % {"key": key}, key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-
-
-def load_yaml(content: bytes | str) -> Any:
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise AnnexInvalid(
-                [AnnexError("", _("Le fichier doit être un texte encodé en UTF-8."))]
-            ) from error
-    try:
-        return yaml.load(content, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        where = (
-            _("ligne %(line)s, colonne %(column)s")
-            % {"line": mark.line + 1, "column": mark.column + 1}
-            if mark is not None
-            else ""
-        )
-        raise AnnexInvalid(
-            [
-                AnnexError(
-                    "",
-                    _("Le fichier n'est pas un YAML valide (%(where)s) : %(problem)s")
-                    % {"where": where, "problem": problem},
-                )
-            ]
-        ) from error
 
 
 class _Reader:
@@ -496,92 +357,3 @@ def _not_for_kind(key: str, kind: str) -> str:
             "ligne %(kind)s indique « done: true »."
         ) % {"kind": kind}
     return _("« %(key)s » ne s'applique pas à une ligne %(kind)s.") % {"key": key, "kind": kind}
-
-
-# --- Writing ---------------------------------------------------------------------------------
-
-
-def format_number(value: Decimal) -> str:
-    """``Decimal("9000.00")`` → ``9000``, ``Decimal("66.2600")`` → ``66.26``."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
-    text = format_number(value)
-    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
-    return dumper.represent_scalar(tag, text)
-
-
-_Dumper.add_representer(Decimal, _represent_decimal)
-
-
-def annex_data(annex: Annex) -> dict[str, Any]:
-    """The plain structure of the file (keys in the documented order)."""
-    data: dict[str, Any] = {"contract_year": annex.contract_year}
-    if annex.crisis_recognised is not None:
-        data["crisis_recognised"] = annex.crisis_recognised
-    data["missions"] = [_mission_data(mission) for mission in annex.missions]
-    return data
-
-
-def _mission_data(mission: AnnexMission) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "key": mission.key,
-        "fixed": mission.fixed,
-        "variable": mission.variable,
-    }
-    if mission.start is not None:
-        data["start"] = mission.start
-    data["lines"] = [_line_data(line) for line in mission.lines]
-    return data
-
-
-def _line_data(line: AnnexLine) -> dict[str, Any]:
-    data: dict[str, Any] = {"label": line.label, "kind": line.kind, "amount": line.amount}
-    if line.kind in MEASURED:
-        data["direction"] = line.direction
-        if line.baseline is not None:
-            data["baseline"] = line.baseline
-    if line.kind == "target" and line.target is not None:
-        data["target"] = line.target
-    if line.kind == "tiers":
-        data["tiers"] = [
-            {
-                "threshold": t.threshold,
-                "amount": t.amount,
-                **({"label": t.label} if t.label else {}),
-            }
-            for t in line.tiers
-        ]
-    if line.kind == "bands":
-        data["bands"] = [
-            {
-                **({"min": b.minimum} if b.minimum is not None else {}),
-                **({"max": b.maximum} if b.maximum is not None else {}),
-                "amount": b.amount,
-            }
-            for b in line.bands
-        ]
-    data["livrables"] = list(line.livrables)
-    if line.kind in MEASURED and line.achieved is not None:
-        data["achieved"] = line.achieved
-    if line.kind in DONE_KINDS and line.done:
-        data["done"] = True
-    return data
-
-
-def dump_annex(annex: Annex) -> str:
-    return yaml.dump(
-        annex_data(annex),
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=1000,
-    )

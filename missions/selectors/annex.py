@@ -19,8 +19,8 @@ from missions.annex import (
     AnnexInvalid,
     AnnexLine,
     AnnexMission,
-    dump_annex,
 )
+from missions.annex_dump import dump_annex
 from missions.earning import Band, LineTerms, Tier, potential
 from missions.models import (
     Contract,
@@ -34,15 +34,16 @@ from missions.models import (
     Mission,
     MissionEnvelope,
 )
+from missions.selectors import contract as contract_selectors
 
 ADDED, UPDATED, UNCHANGED, REMOVED = "added", "updated", "unchanged", "removed"
 
 
 def current_contract() -> Contract | None:
-    """The latest signed contract."""
-    return (
-        Contract.objects.filter(status=ContractStatus.SIGNED).order_by("-signed_on", "-pk").first()
-    )
+    """The contract an annex goes into: the current contract (missions.selectors.contract),
+    provided it is signed — never a draft."""
+    contract = contract_selectors.current_contract()
+    return contract if contract is not None and contract.status == ContractStatus.SIGNED else None
 
 
 def current_year(number: int) -> ContractYear | None:

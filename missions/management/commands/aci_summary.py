@@ -24,7 +24,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from missions.annex import format_number
+from missions.annex_values import format_number
 from missions.management.commands.export_contract import contract_year
 from missions.models import LineKind
 from missions.selectors.annex import euros
