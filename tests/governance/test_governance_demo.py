@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from cpts.models import User
@@ -70,8 +71,12 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    with django_db_blocker.unblock(), transaction.atomic():
+def seeded(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    # The demo writes files (proofs, documents): never into the repository's media/.
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         first = _seed()
         after_first = _counts()
         statutes_saved = Statutes.objects.get_solo().updated_at
