@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpts.models import Association
@@ -174,7 +175,36 @@ def set_mission_chosen(contract: Contract, mission: Mission, chosen: bool) -> No
 def record_mission_dates(
     contract_mission: ContractMission, started_on: date | None, deployed_on: date | None
 ) -> ContractMission:
-    """The dates a mission actually started and was fully deployed."""
+    """The dates a mission actually started and was fully deployed: neither before the
+    contract's signature nor in the future."""
+    signed_on = contract_mission.contract.signed_on
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    fields = (
+        ("started_on", _("La date de démarrage"), started_on),
+        ("deployed_on", _("La date de déploiement complet"), deployed_on),
+    )
+    for field, label, value in fields:
+        if value is None:
+            continue
+        if value < signed_on:
+            errors[field] = _(
+                "%(field)s (%(date)s) ne peut précéder la signature du contrat (%(signed)s)."
+            ) % {
+                "field": label,
+                "date": value.strftime("%d/%m/%Y"),
+                "signed": signed_on.strftime("%d/%m/%Y"),
+            }
+        elif value > today:
+            errors[field] = _(
+                "%(field)s (%(date)s) ne peut être dans le futur : nous sommes le %(today)s."
+            ) % {
+                "field": label,
+                "date": value.strftime("%d/%m/%Y"),
+                "today": today.strftime("%d/%m/%Y"),
+            }
+    if errors:
+        raise ValidationError(errors)
     if deployed_on is not None and started_on is None:
         raise ValidationError(
             {"deployed_on": _("Indiquez d'abord la date de démarrage de la mission.")}

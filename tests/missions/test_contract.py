@@ -3,12 +3,13 @@ choice and dates, year settings, envelopes; every refusal leaves nothing written
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cpts.models import Association
 from cpts.selectors.territory import territory_summary
@@ -185,6 +186,30 @@ def test_record_mission_dates(association: Association) -> None:
         record_mission_dates(cm, date(2025, 2, 1), date(2025, 1, 1))
     cm.refresh_from_db()
     assert cm.started_on == date(2024, 5, 1)
+
+
+def test_record_mission_dates_within_contract_and_not_future(association: Association) -> None:
+    contract = _contract()
+    cm = ContractMission.objects.get(contract=contract, mission__key="acces_soins")
+    before = contract.signed_on - timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        record_mission_dates(cm, before, None)
+    message = caught.value.message_dict["started_on"][0]
+    assert before.strftime("%d/%m/%Y") in message
+    assert contract.signed_on.strftime("%d/%m/%Y") in message
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        record_mission_dates(cm, contract.signed_on, tomorrow)
+    assert "futur" in caught.value.message_dict["deployed_on"][0]
+    assert tomorrow.strftime("%d/%m/%Y") in caught.value.message_dict["deployed_on"][0]
+    with pytest.raises(ValidationError) as caught:
+        record_mission_dates(cm, contract.signed_on, before)
+    assert "signature" in caught.value.message_dict["deployed_on"][0]
+    cm.refresh_from_db()
+    assert (cm.started_on, cm.deployed_on) == (None, None)
+    record_mission_dates(cm, contract.signed_on, timezone.localdate())
+    cm.refresh_from_db()
+    assert cm.deployed_on == timezone.localdate()
 
 
 def test_update_year(association: Association) -> None:

@@ -187,15 +187,31 @@ def test_mission_update(contract: Contract, coordinator: User) -> None:
     acces = Mission.objects.get(key="acces_soins")
     url = reverse("contract_mission_update", args=[contract.pk, acces.pk])
     assert client.get(url).status_code == 405
-    response = client.post(url, {"started_on": "2024-05-02", "deployed_on": ""})
+    started = contract.signed_on + timedelta(days=2)
+    response = client.post(url, {"started_on": started.isoformat(), "deployed_on": ""})
     assert response.status_code == 302
     cm = ContractMission.objects.get(contract=contract, mission=acces)
-    assert cm.started_on == date(2024, 5, 2)
+    assert cm.started_on == started
     # Deployment before the start: refused with a message, nothing changed.
-    page = client.post(url, {"started_on": "2024-05-02", "deployed_on": "2024-01-01"}, follow=True)
+    page = client.post(
+        url,
+        {"started_on": started.isoformat(), "deployed_on": contract.signed_on.isoformat()},
+        follow=True,
+    )
     assert "précéder" in page.content.decode()
     cm.refresh_from_db()
     assert cm.deployed_on is None
+    # A start before the signature or in the future: refused, the dates named.
+    before = contract.signed_on - timedelta(days=1)
+    page = client.post(url, {"started_on": before.isoformat()}, follow=True)
+    text = page.content.decode()
+    assert before.strftime("%d/%m/%Y") in text
+    assert contract.signed_on.strftime("%d/%m/%Y") in text
+    future = timezone.localdate() + timedelta(days=3)
+    page = client.post(url, {"started_on": future.isoformat()}, follow=True)
+    assert "dans le futur" in page.content.decode()
+    cm.refresh_from_db()
+    assert cm.started_on == started
     page = client.post(url, {"started_on": "pas une date"}, follow=True)
     assert "Saisissez une date valide" in page.content.decode()
     # An optional mission is chosen, then dropped.
