@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_DIGITS_BEFORE_POINT = 10
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
@@ -107,6 +108,74 @@ def format_number(value: Decimal) -> str:
 # --- Reading ---------------------------------------------------------------------------------
 
 
+class _OwnComposerError(yaml.composer.ComposerError):
+    """A composing problem this module words itself (in French)."""
+
+
+class _OwnConstructorError(yaml.constructor.ConstructorError):
+    """A constructing problem this module words itself (in French)."""
+
+
+# PyYAML's English problems (matched on their start) → what a person should fix.
+_YAML_PROBLEMS: tuple[tuple[str, Any], ...] = (
+    (
+        "expected <block end>",
+        gettext_lazy(
+            "l'indentation ne correspond pas à celle des lignes précédentes (alignez la clé "
+            "avec ses voisines, avec des espaces)"
+        ),
+    ),
+    (
+        "mapping values are not allowed here",
+        gettext_lazy(
+            "deux-points inattendu : une clé est mal indentée, ou une valeur contenant « : » "
+            "doit être mise entre guillemets"
+        ),
+    ),
+    (
+        "could not find expected ':'",
+        gettext_lazy(
+            "il manque le deux-points « : » après une clé (ou une ligne est mal indentée)"
+        ),
+    ),
+    (
+        "found character '\\t'",
+        gettext_lazy("une tabulation sert d'indentation : n'indentez qu'avec des espaces"),
+    ),
+    (
+        "found unexpected end of stream",
+        gettext_lazy("des guillemets ouverts ne sont jamais fermés"),
+    ),
+    (
+        "found unknown escape character",
+        gettext_lazy("barre oblique inverse « \\ » inconnue entre guillemets doubles : doublez-la"),
+    ),
+    ("expected ',' or ']'", gettext_lazy("un crochet « [ » n'est pas refermé par « ] »")),
+    ("expected ',' or '}'", gettext_lazy("une accolade « { » n'est pas refermée par « } »")),
+    (
+        "could not determine a constructor for the tag",
+        gettext_lazy("les étiquettes YAML (!!…) ne sont pas acceptées"),
+    ),
+    (
+        "found character",
+        gettext_lazy(
+            "caractère interdit en début de valeur (@, `…) : mettez la valeur entre guillemets"
+        ),
+    ),
+    ("unacceptable character", gettext_lazy("le fichier contient un caractère spécial interdit")),
+)
+
+
+def _french_problem(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error)
+    if isinstance(error, (_OwnComposerError, _OwnConstructorError)):
+        return str(problem)
+    for start, french in _YAML_PROBLEMS:
+        if str(problem).startswith(start):
+            return str(french)
+    return _("structure YAML incorrecte (indentation, deux-points ou guillemets)")
+
+
 class _Loader(yaml.SafeLoader):
     """Only true/false and null are typed implicitly: numbers and dates stay text, read by
     this module ("010" is not octal, "1:30" not sexagesimal, a bad date gets its path)."""
@@ -118,7 +187,7 @@ class _Loader(yaml.SafeLoader):
         # small file expand enormously.
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(
+            raise _OwnComposerError(
                 None, None, _("les alias YAML (*nom) ne sont pas acceptés"), event.start_mark
             )
         return super().compose_node(parent, index)
@@ -128,7 +197,7 @@ class _Loader(yaml.SafeLoader):
         for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
+                raise _OwnConstructorError(
                     None, None, _("clé « %(key)s » en double") % {"key": key}, key_node.start_mark
                 )
             seen.add(key)
@@ -155,19 +224,13 @@ def load_yaml(content: bytes | str) -> Any:
         return yaml.load(content, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        where = (
-            _("ligne %(line)s, colonne %(column)s")
-            % {"line": mark.line + 1, "column": mark.column + 1}
-            if mark is not None
-            else ""
-        )
-        raise AnnexInvalid(
-            [
-                AnnexError(
-                    "",
-                    _("Le fichier n'est pas un YAML valide (%(where)s) : %(problem)s")
-                    % {"where": where, "problem": problem},
-                )
-            ]
-        ) from error
+        problem = _french_problem(error)
+        if mark is not None:
+            message = _("Le fichier n'est pas un YAML valide (%(where)s) : %(problem)s") % {
+                "where": _("ligne %(line)s, colonne %(column)s")
+                % {"line": mark.line + 1, "column": mark.column + 1},
+                "problem": problem,
+            }
+        else:
+            message = _("Le fichier n'est pas un YAML valide : %(problem)s") % {"problem": problem}
+        raise AnnexInvalid([AnnexError("", message)]) from error

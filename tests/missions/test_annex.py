@@ -213,6 +213,35 @@ def test_yaml_aliases_are_refused() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "contract_year: 3\nmissions:\n  - key: crise\n    fixed: 1\n   variable: 1\n",
+            "Le fichier n'est pas un YAML valide (ligne 5, colonne 4) : l'indentation ne "
+            "correspond pas",
+        ),
+        ("contract_year: 3: 4\n", "(ligne 1, colonne 17) : deux-points inattendu"),
+        ("contract_year: 3\nmissions\nother: 1\n", "il manque le deux-points"),
+        ("contract_year: 3\nmissions:\n\t- key: crise\n", "une tabulation"),
+        ('contract_year: 3\nnotes: "abc\n', "des guillemets ouverts ne sont jamais fermés"),
+        ("contract_year: 3\nmissions: [1, 2\n", "un crochet « [ » n'est pas refermé"),
+        ("contract_year: !!python/name:os.system x\n", "les étiquettes YAML (!!…)"),
+        ("contract_year: 3\nnotes: @x\n", "mettez la valeur entre guillemets"),
+        (
+            "contract_year: 3\n--- x\n- y\n",
+            "structure YAML incorrecte (indentation, deux-points ou guillemets)",
+        ),
+    ],
+)
+def test_yaml_syntax_errors_in_french(text: str, expected: str) -> None:
+    (message,) = errors_of(text)
+    assert message.startswith("Le fichier n'est pas un YAML valide (ligne ")
+    assert expected in message
+    assert "expected" not in message
+    assert "found" not in message
+
+
 def test_not_yaml_or_not_utf8() -> None:
     assert errors_of("missions: [\n")[0].startswith("Le fichier n'est pas un YAML valide (ligne")
     assert errors_of("x".encode("utf-16")) == [  # type: ignore[arg-type]
