@@ -63,12 +63,14 @@ def _job_status(status: str) -> str:
     return status
 
 
-def pages_table(results: list[Measurement], scales: list[int]) -> list[str]:
-    headers = [_("Page")]
+def pages_table(
+    results: list[Measurement], scales: list[int], category: str = "page"
+) -> list[str]:
+    headers = [_("Page") if category == "page" else _("Commande")]
     for scale in scales:
         headers += [f"HTTP {X}{scale}", f"ms {X}{scale}", f"SQL {X}{scale}", f"Kio {X}{scale}"]
     rows = []
-    for name, by_scale in _grouped(results, "page").items():
+    for name, by_scale in _grouped(results, category).items():
         row = [name]
         for scale in scales:
             m = by_scale.get(scale)
@@ -171,6 +173,9 @@ def report_lines(results: list[Measurement], scales: list[int], runs: int) -> li
         _("Tâches (génération complète d'un document par passage)"),
         *jobs_table(results, scales),
         "",
+        _("Commandes (exécutées dans le processus, sortie ignorée)"),
+        *pages_table(results, scales, category="command"),
+        "",
         *failure_lines(results),
         *drift_lines(results, scales),
     ]
@@ -182,6 +187,7 @@ def as_json(results: list[Measurement], scales: list[int], runs: int) -> dict[st
         "runs": runs,
         "pages": [m.as_dict() for m in results if m.category == "page"],
         "jobs": [m.as_dict() for m in results if m.category == "job"],
+        "commands": [m.as_dict() for m in results if m.category == "command"],
         "query_count_drifts": [
             {"category": d.category, "name": d.name, "counts": dict(d.counts)}
             for d in query_count_drifts(results)

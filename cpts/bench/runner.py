@@ -20,18 +20,20 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils.translation import gettext as _
 
 from cpts.bench.dataset import COORDINATOR_EMAIL, seed_scale
-from cpts.bench.targets import JOBS, PAGES, BenchJob, BenchPage
+from cpts.bench.targets import COMMANDS, JOBS, PAGES, BenchCommand, BenchJob, BenchPage
 from cpts.models import GeneratedDocument, User
 from cpts.services.documents import run_document
 from cpts.services.territory import load_communes
@@ -164,6 +166,32 @@ def measure_page(client: Client, page: BenchPage, scale: int, runs: int) -> Meas
     )
 
 
+def measure_command(command: BenchCommand, scale: int, runs: int) -> Measurement:
+    arguments = command.arguments()
+
+    def run() -> None:
+        call_command(*arguments, stdout=StringIO(), stderr=StringIO())
+
+    run()  # warm-up
+    durations: list[float] = []
+    counts: list[int] = []
+    for _run in range(runs):
+        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as queries:
+            start = time.perf_counter()
+            run()
+            durations.append(time.perf_counter() - start)
+        counts.append(len(queries))
+    return Measurement(
+        category="command",
+        name=command.name,
+        scale=scale,
+        status="ok",
+        median_ms=statistics.median(durations) * 1000,
+        queries=max(counts),
+        peak_kib=_peak_kib(run),
+    )
+
+
 def measure_job(job: BenchJob, requested_by: User, scale: int, runs: int) -> Measurement:
     def new_document() -> GeneratedDocument:
         return GeneratedDocument.objects.create(
@@ -220,4 +248,5 @@ def run_bench(
             client.force_login(coordinator)
             results += [measure_page(client, page, scale, runs) for page in PAGES]
             results += [measure_job(job, coordinator, scale, runs) for job in JOBS]
+            results += [measure_command(command, scale, runs) for command in COMMANDS]
     return results

@@ -43,6 +43,18 @@ class BenchJob:
         return self.kind
 
 
+@dataclass(frozen=True)
+class BenchCommand:
+    """A management command run in-process (output captured), e.g. ``aci_summary``."""
+
+    label: str
+    arguments: Callable[[], list[str]]  # evaluated once the data is seeded
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+
 def _latest_document() -> dict[str, Any]:
     return {"pk": GeneratedDocument.objects.latest("pk").pk}
 
@@ -83,4 +95,12 @@ PAGES: list[BenchPage] = [
 
 JOBS: list[BenchJob] = [
     BenchJob("identity_sheet"),
+]
+
+COMMANDS: list[BenchCommand] = [
+    # The summary of the measured contract year (200 lines per scale unit).
+    BenchCommand(
+        "aci_summary --json",
+        lambda: ["aci_summary", "--year", str(missions.grow().number), "--json"],
+    ),
 ]

@@ -18,7 +18,7 @@ from cpts.bench.report import (
     report_lines,
 )
 from cpts.bench.runner import Measurement
-from cpts.bench.targets import JOBS, PAGES, BenchJob, BenchPage
+from cpts.bench.targets import COMMANDS, JOBS, PAGES, BenchCommand, BenchJob, BenchPage
 from cpts.models import Commune, TerritoryCommune
 from cpts.services.demo import DEMO_EPCI
 
@@ -62,7 +62,7 @@ def test_bench_command_measures_every_declared_page_on_a_throwaway_database(tmp_
     assert completed.returncode == 0, completed.stderr[-3000:]
     lines = completed.stdout.splitlines()
 
-    targets: list[BenchPage | BenchJob] = [*PAGES, *JOBS]
+    targets: list[BenchPage | BenchJob | BenchCommand] = [*PAGES, *JOBS, *COMMANDS]
     for target in targets:
         rows = [line for line in lines if line.split("  ")[0].strip() == target.name]
         assert len(rows) == 1, f"no table row for {target.name}:\n{completed.stdout}"
@@ -78,6 +78,8 @@ def test_bench_command_measures_every_declared_page_on_a_throwaway_database(tmp_
     assert all(row["queries"] > 0 and row["median_ms"] > 0 for row in data["pages"])
     assert [row["name"] for row in data["jobs"]] == [job.name for job in JOBS]
     assert all(row["status"] == "done" and row["size_kib"] > 0 for row in data["jobs"])
+    assert [row["name"] for row in data["commands"]] == [c.name for c in COMMANDS]
+    assert all(row["queries"] > 0 and row["median_ms"] > 0 for row in data["commands"])
 
     assert not main_db.exists(), "the bench opened the configured database"
     assert not media.exists(), "the bench wrote into the configured media folder"
