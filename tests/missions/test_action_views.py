@@ -16,6 +16,7 @@ from django.utils import timezone
 from governance.models import Body, BodyKind, Mandate, MandateRole, Meeting
 from members.models import Profession
 from missions.models import Action, ActionStatus, AgeBand, EventKind, Mission
+from missions.selectors import actions as selectors
 from missions.services import actions as services
 from tests.factories import MemberFactory
 
@@ -316,3 +317,24 @@ def test_referent_links_and_unlinks_a_meeting_of_the_group(client, referent, act
     assert client.post(unlink).status_code == 404  # no longer linked
     other_url = reverse("action_meeting_link", args=[actions["other"].pk])
     assert client.post(other_url, {"meeting": foreign.pk}).status_code == 404
+
+
+def test_link_choices_leave_out_meetings_already_linked(client, referent, actions):
+    action = actions["own"]
+    linked, free = (
+        Meeting.objects.create(
+            body=action.working_group, title=title, starts_at=timezone.now() - timedelta(days=days)
+        )
+        for title, days in (("Réunion liée", 5), ("Réunion libre", 2))
+    )
+    action.meetings.add(linked)
+    choices = list(selectors.linkable_meetings(action))
+    assert choices == [free]
+    client.force_login(referent)
+    sheet = client.get(reverse("action_detail", args=[action.pk])).content.decode()
+    assert f'<option value="{free.pk}"' in sheet
+    assert f'<option value="{linked.pk}"' not in sheet
+    url = reverse("action_meeting_link", args=[action.pk])
+    client.post(url, {"meeting": free.pk})
+    sheet = client.get(reverse("action_detail", args=[action.pk])).content.decode()
+    assert 'name="meeting"' not in sheet  # nothing left to link: no select at all
