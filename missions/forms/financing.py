@@ -67,7 +67,10 @@ class ReceivedPaymentForm(BootstrapErrorsMixin, forms.Form):
         queryset=None,
         required=False,
         empty_label=_("— Aucune —"),
-        help_text=_("Pour une part fixe ou variable : la mission concernée, si l'avis la précise."),
+        help_text=_(
+            "Seulement pour une part fixe ou variable : la mission concernée, si l'avis de "
+            "paiement la précise. Laissez « — Aucune — » pour le fonctionnement."
+        ),
         widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": _("Cette mission ne fait pas partie du contrat.")},
     )

@@ -4,6 +4,7 @@ written, audited), the page and its permissions, and constant queries."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -322,6 +323,15 @@ def test_bad_input_redisplays_the_form(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ReceivedPayment.objects.exists()
+
+
+def test_form_says_the_mission_is_for_fixed_or_variable_parts_only(
+    contract: Contract, coordinator: User
+) -> None:
+    url = reverse("received_payment_create", args=[_year(contract, 1).pk])
+    page = html.unescape(_client(coordinator).get(url).content.decode())
+    assert "Seulement pour une part fixe ou variable" in page
+    assert "Laissez « — Aucune — » pour le fonctionnement." in page
 
 
 def test_edit_and_delete(contract: Contract, coordinator: User) -> None:
