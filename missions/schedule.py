@@ -10,7 +10,8 @@ Per contract year:
   or the year's start), prorated to the next anniversary (days from the start to the year's
   end, both included, over the days of the year), and the balance at the anniversary;
 - the **variable part**: what the indicator lines earned, paid after the dialogue de gestion;
-  an estimate until the dialogue has taken place.
+  an estimate until the dialogue has taken place. Until then, what the lines could still earn
+  (their potential minus what they earned) is kept apart: ``variable_possible``.
 
 Amounts are rounded to the cent (ROUND_HALF_UP); balances are what is left, so an advance and
 its balance always add up to the prorated amount.
@@ -54,6 +55,7 @@ class EnvelopeTerms:
     fixed: Decimal = ZERO
     variable: Decimal = ZERO
     earned: Decimal = ZERO  # what its lines earned (missions.selectors.earnings)
+    potential: Decimal = ZERO  # what its lines could earn at most
     start: datetime.date | None = None  # None: from the year's start
 
 
@@ -190,7 +192,7 @@ def variable_payment(
     until then (None when the mission has no variable part and earned nothing)."""
     if envelope.variable <= 0 and envelope.earned <= 0:
         return None
-    held = year.dialogue_on is not None and year.dialogue_on <= today
+    held = dialogue_held(year, today)
     return ExpectedPayment(
         date=year.settlement_on,
         nature=VARIABLE,
@@ -202,6 +204,19 @@ def variable_payment(
         estimated=not held,
         date_presumed=year.dialogue_on is None,
     )
+
+
+def dialogue_held(year: YearTerms, today: datetime.date) -> bool:
+    return year.dialogue_on is not None and year.dialogue_on <= today
+
+
+def variable_possible(year: YearTerms, today: datetime.date) -> Decimal:
+    """The variable part the lines could still earn on top of what they earned: the
+    potential of each envelope's lines minus its earned amount, until the dialogue de gestion
+    has taken place (then the year's variable part is settled: nothing more is possible)."""
+    if dialogue_held(year, today):
+        return ZERO
+    return cents(sum((max(e.potential - e.earned, ZERO) for e in year.envelopes), ZERO))
 
 
 _NATURE_ORDER = {nature: index for index, nature in enumerate(NATURES)}

@@ -25,6 +25,7 @@ from missions.schedule import (
     YearTerms,
     cumulative,
     total,
+    variable_possible,
     year_schedule,
 )
 from missions.selectors.earnings import YearResult, year_result
@@ -49,6 +50,7 @@ def year_terms(year: ContractYear, taille: str, result: YearResult) -> YearTerms
                 fixed=mission.envelope.fixed,
                 variable=mission.envelope.variable,
                 earned=mission.earned,
+                potential=mission.potential,
                 start=mission.envelope.start,
             )
             for mission in result.missions
@@ -98,6 +100,17 @@ class YearFinancing:
     def remaining(self) -> Decimal:
         """What is still to come over the whole year's schedule."""
         return self.expected_total - self.received_total
+
+    @property
+    def variable_possible(self) -> Decimal:
+        """The variable part still possible on top of the schedule, until the dialogue de
+        gestion: not counted in ``expected_total``."""
+        return variable_possible(self.terms, self.today)
+
+    @property
+    def maximum_total(self) -> Decimal:
+        """The schedule plus every variable euro still possible."""
+        return self.expected_total + self.variable_possible
 
     @property
     def has_estimates(self) -> bool:
@@ -184,6 +197,14 @@ class ContractFinancing:
     @property
     def expected_due(self) -> Decimal:
         return sum((y.expected_due for y in self.years), ZERO)
+
+    @property
+    def variable_possible(self) -> Decimal:
+        return sum((y.variable_possible for y in self.years), ZERO)
+
+    @property
+    def maximum_total(self) -> Decimal:
+        return sum((y.maximum_total for y in self.years), ZERO)
 
     @property
     def received_total(self) -> Decimal:

@@ -109,6 +109,36 @@ def test_expected_payments_use_the_earned_amounts(contract: Contract) -> None:
     assert financing.expected_total == D("84000") + D("105000") + 3 * D("60000")
 
 
+def test_variable_still_possible_kept_apart_from_the_expected(contract: Contract) -> None:
+    financing = contract_financing(contract, today=date(2025, 6, 1))
+    year1, year2 = financing.years[0], financing.years[1]
+    # Year 1: lines of 4 000 (done) and 6 000 (open), no dialogue yet.
+    assert year1.expected_total == D("84000.00")
+    assert year1.variable_possible == D("6000.00")
+    assert year1.maximum_total == D("90000.00")
+    rows = {row.nature: row.expected for row in year1.by_nature}
+    assert rows["variable"] == D("4000.00")  # the earned part only, unchanged
+    assert year2.variable_possible == D("0")  # no envelope
+    assert financing.variable_possible == D("6000.00")
+    assert financing.maximum_total == financing.expected_total + D("6000.00")
+    # Once the dialogue de gestion has taken place, nothing more is possible.
+    year = _year(contract, 1)
+    year.dialogue_on = date(2025, 4, 1)
+    year.save()
+    [item] = contract_financing(contract, today=date(2025, 6, 1), number=1).years
+    assert item.variable_possible == D("0")
+    assert item.maximum_total == item.expected_total
+
+
+def test_page_shows_the_variable_still_possible(contract: Contract, president: User) -> None:
+    response = _client(president).get(reverse("financing_schedule"), {"annee": "1"})
+    page = html.unescape(response.content.decode())
+    assert "Part variable encore possible" in page
+    assert "Maximum possible sur l'année" in page
+    assert f"6{NB}000,00 €" in page
+    assert f"90{NB}000,00 €" in page
+
+
 def test_received_totals_gap_and_natures(contract: Contract) -> None:
     year1 = _year(contract, 1)
     for day, amount, nature in (

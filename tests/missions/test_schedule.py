@@ -20,6 +20,7 @@ from missions.schedule import (
     prorata,
     total,
     variable_payment,
+    variable_possible,
     year_schedule,
 )
 
@@ -179,3 +180,21 @@ def test_cumulative_merges_dates() -> None:
     )
     assert points == [(date(2025, 1, 1), D("5.00")), (date(2025, 3, 1), D("17.50"))]
     assert cumulative([]) == []
+
+
+def test_variable_still_possible_until_the_dialogue() -> None:
+    envelopes = (
+        _envelope(variable=D("30000"), potential=D("30000"), earned=D("12000")),
+        _envelope(mission_key="crise", variable=D("5000"), potential=D("4000.005")),
+        _envelope(mission_key="qualite", potential=D("1000"), earned=D("1000")),
+    )
+    year = _year(dialogue_on=date(2026, 4, 15), envelopes=envelopes)
+    assert variable_possible(year, today=date(2026, 4, 14)) == D("22000.01")
+    # Held: the variable part is settled, nothing more is possible.
+    assert variable_possible(year, today=date(2026, 4, 15)) == D("0")
+    unknown = _year(envelopes=envelopes)
+    assert variable_possible(unknown, today=date(2030, 1, 1)) == D("22000.01")
+    # The schedule itself still counts only what was earned.
+    assert total(p for p in year_schedule(unknown, date(2030, 1, 1)) if p.nature == VARIABLE) == (
+        D("13000.00")
+    )
