@@ -1322,9 +1322,8 @@ MATRIX: Mapping[str, Entry] = MappingProxyType(
         "lines_carry_over": protected(
             "missions.manage", method="POST", kwargs=_pk("contract_year")
         ),
-        "lines_carry_over#get": protected(
-            "missions.manage", granted="405", kwargs=_pk("contract_year")
-        ),
+        # GET: the confirmation page listing what would be carried.
+        "lines_carry_over#get": protected("missions.manage", kwargs=_pk("contract_year")),
         "lines_carry_over#missing": protected(
             "missions.manage", method="POST", granted="404", kwargs=_missing_pk
         ),

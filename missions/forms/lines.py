@@ -321,6 +321,12 @@ class AssessForm(_Styled, forms.Form):
             self.fields["achieved"].required = True
             self.fields["achieved"].error_messages["required"] = _("Saisissez la valeur atteinte.")
 
+    def clean_achieved(self) -> Any:
+        achieved = self.cleaned_data.get("achieved")
+        if achieved is not None and achieved < 0:
+            raise ValidationError(_("La valeur atteinte ne peut pas être négative."))
+        return achieved
+
     def clean_proof_file(self) -> Any:
         upload = self.cleaned_data.get("proof_file")
         if upload:

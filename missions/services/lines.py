@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from cpts.models import User
 from missions.earning import INCREASING, Band, LineTerms, Tier, terms_errors
 from missions.models import (
-    CONTRACT_YEARS,
     AchievedSource,
     ContractYear,
     IndicatorLine,
@@ -36,7 +35,7 @@ from missions.models import (
     MissionEnvelope,
     Proof,
 )
-from missions.selectors.earnings import year_result
+from missions.selectors.lines import carry_over_plan
 
 MAX_PROOF_BYTES = 10 * 1024 * 1024
 PROOF_EXTENSIONS = frozenset(
@@ -311,6 +310,8 @@ def assess_line(
         errors.append(("achieved", _("Saisissez la valeur atteinte.")))
     elif not achieved.is_finite() or abs(achieved) >= Decimal("1e10"):
         errors.append(("achieved", _("La valeur atteinte est hors limites.")))
+    elif achieved < 0:
+        errors.append(("achieved", _("La valeur atteinte ne peut pas être négative.")))
     if source not in AchievedSource.values:
         errors.append(("source", _("Source de la valeur inconnue.")))
     note = (note or "").strip()
@@ -346,69 +347,52 @@ def assess_line(
 @transaction.atomic
 def carry_over(year: ContractYear, *, by: User | None = None) -> int:
     """Copy every line of ``year`` that earned less than it could into the next contract
-    year (same mission, same parameters and livrables, no proof, not assessed), once."""
-    if year.number >= CONTRACT_YEARS:
-        raise ValidationError(
-            _(
-                "La dernière année du contrat ne peut pas être reportée : "
-                "il n'y a pas d'année suivante."
-            )
-        )
-    next_year = ContractYear.objects.filter(
-        contract_id=year.contract_id, number=year.number + 1
-    ).first()
-    if next_year is None:
-        raise ValidationError(
-            _("L'année %(number)s du contrat n'existe pas encore.") % {"number": year.number + 1}
-        )
-    result = year_result(year)
-    unreached = [r for r in result.lines if r.earned < r.potential]
-    already = set(
-        IndicatorLine.objects.filter(carried_from__in=[r.line.pk for r in unreached]).values_list(
-            "carried_from_id", flat=True
-        )
-    )
-    envelopes = {e.mission_id: e for e in MissionEnvelope.objects.filter(year=next_year)}
+    year (same mission and parameters, labelled "<label> (report de l'année N)", its
+    livrables without proofs, not assessed), once: lines the next year already has (same
+    label, or carried before) are skipped. The next year's variable envelope grows by each
+    carried line's potential, so every mission's lines still add up to its envelope."""
+    plan = carry_over_plan(year)
     count = 0
-    for line_result in unreached:
-        original = line_result.line
-        if original.pk in already:
+    for mission in plan.missions:
+        if not mission.carried:
             continue
-        mission_id = original.envelope.mission_id
-        envelope = envelopes.get(mission_id)
+        envelope = mission.next_envelope
         if envelope is None:
             envelope = MissionEnvelope.objects.create(
-                year=next_year, mission_id=mission_id, fixed=0, variable=0
+                year=plan.next_year, mission_id=mission.envelope.mission_id, fixed=0, variable=0
             )
-            envelopes[mission_id] = envelope
-        copy = IndicatorLine.objects.create(
-            envelope=envelope,
-            position=_next_position(envelope),
-            label=original.label,
-            kind=original.kind,
-            direction=original.direction,
-            amount=original.amount,
-            baseline=original.baseline,
-            target=original.target,
-            carried_from=original,
-        )
-        for t in original.tiers.all():
-            LineTier.objects.create(
-                line=copy,
-                position=t.position,
-                label=t.label,
-                threshold=t.threshold,
-                amount=t.amount,
-            )
-        for b in original.bands.all():
-            LineBand.objects.create(
-                line=copy,
-                position=b.position,
-                minimum=b.minimum,
-                maximum=b.maximum,
-                amount=b.amount,
-            )
-        for livrable in line_result.livrables:
-            Livrable.objects.create(line=copy, position=livrable.position, label=livrable.label)
-        count += 1
+        else:
+            envelope = MissionEnvelope.objects.select_for_update().get(pk=envelope.pk)
+        for item in mission.carried:
+            _copy_line(item.line, envelope, item.label, item.result.livrables)
+            count += 1
+        envelope.variable += mission.growth
+        envelope.save()
     return count
+
+
+def _copy_line(
+    original: IndicatorLine, envelope: MissionEnvelope, label: str, livrables: Sequence[Livrable]
+) -> IndicatorLine:
+    copy = IndicatorLine.objects.create(
+        envelope=envelope,
+        position=_next_position(envelope),
+        label=label,
+        kind=original.kind,
+        direction=original.direction,
+        amount=original.amount,
+        baseline=original.baseline,
+        target=original.target,
+        carried_from=original,
+    )
+    for t in original.tiers.all():
+        LineTier.objects.create(
+            line=copy, position=t.position, label=t.label, threshold=t.threshold, amount=t.amount
+        )
+    for b in original.bands.all():
+        LineBand.objects.create(
+            line=copy, position=b.position, minimum=b.minimum, maximum=b.maximum, amount=b.amount
+        )
+    for livrable in livrables:
+        Livrable.objects.create(line=copy, position=livrable.position, label=livrable.label)
+    return copy

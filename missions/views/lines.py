@@ -296,9 +296,20 @@ def _file_response(stored: FieldFile) -> FileResponse:
 
 
 @permission_required(WRITE)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def lines_carry_over(request: HttpRequest, pk: int) -> HttpResponse:
-    year = get_object_or_404(ContractYear, pk=pk)
+    """GET: what would be carried and skipped, per mission, to confirm. POST with
+    ``confirm``: carry; a POST without it (the year page's button) shows the confirmation."""
+    year = get_object_or_404(ContractYear.objects.select_related("contract"), pk=pk)
+    if request.method != "POST":
+        context: dict[str, Any] = {"year": year, "year_url": year_url(year)}
+        try:
+            context["plan"] = selectors.carry_over_plan(year)
+        except ValidationError as error:
+            context["refusal"] = _error_text(error)
+        return render(request, "missions/lines/carry_over.html", context)
+    if request.POST.get("confirm") != "1":
+        return redirect("lines_carry_over", pk=year.pk)
     try:
         count = services.carry_over(year, by=_user(request))
     except ValidationError as error:

@@ -403,21 +403,58 @@ def test_proof_with_a_lost_file_is_404(staff, binary_line):
 # --- Carrying over -------------------------------------------------------------------------
 
 
-def test_carry_over_from_the_year_page(staff, binary_line):
+def test_carry_over_is_confirmed_on_a_page_first(staff, binary_line):
     year = binary_line.envelope.year
-    response = staff.post(reverse("lines_carry_over", args=[year.pk]), follow=True)
+    url = reverse("lines_carry_over", args=[year.pk])
+    response = staff.get(url)
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert f"{binary_line.label} (report de l'année 2)" in html
+    assert "La part variable de l'année 3 augmentera" in html
+    assert 'name="confirm"' in html
+    assert not IndicatorLine.objects.filter(carried_from=binary_line).exists()
+    # The year page's button posts without confirming: it lands on the confirmation page.
+    response = staff.post(url)
+    assert response.status_code == 302 and response["Location"] == url
+    assert not IndicatorLine.objects.filter(carried_from=binary_line).exists()
+
+
+def test_carry_over_from_the_confirmation_page(staff, binary_line):
+    year = binary_line.envelope.year
+    url = reverse("lines_carry_over", args=[year.pk])
+    response = staff.post(url, {"confirm": "1"}, follow=True)
     html = unescape(response.content.decode())
     assert "1 ligne(s) non atteinte(s) reportée(s) sur l'année 3." in html
     assert IndicatorLine.objects.filter(carried_from=binary_line).count() == 1
-    response = staff.post(reverse("lines_carry_over", args=[year.pk]), follow=True)
+    html = unescape(staff.get(url).content.decode())
+    assert "déjà reportée sur l'année 3" in html and 'name="confirm"' not in html
+    response = staff.post(url, {"confirm": "1"}, follow=True)
     assert "Aucune ligne à reporter" in response.content.decode()
+    assert IndicatorLine.objects.filter(carried_from=binary_line).count() == 1
 
 
 def test_carry_over_year_five_is_refused_with_a_message(staff, envelope):
     last = envelope.year.contract.years.get(number=5)
-    response = staff.post(reverse("lines_carry_over", args=[last.pk]), follow=True)
+    url = reverse("lines_carry_over", args=[last.pk])
+    response = staff.post(url, {"confirm": "1"}, follow=True)
     assert response.status_code == 200
     assert "La dernière année du contrat ne peut pas être reportée" in response.content.decode()
+    response = staff.get(url)
+    assert response.status_code == 200
+    assert "La dernière année du contrat ne peut pas être reportée" in response.content.decode()
+
+
+def test_result_form_refuses_a_negative_value(staff, envelope):
+    line = services.create_line(
+        envelope, LineData(label="Cible", kind="target", target=D("5"), amount=D("10"))
+    )
+    response = staff.post(
+        reverse("line_assess", args=[line.pk]), {"achieved": "-5", "source": "manual"}
+    )
+    assert response.status_code == 200
+    assert "La valeur atteinte ne peut pas être négative." in unescape(response.content.decode())
+    line.refresh_from_db()
+    assert line.achieved is None
 
 
 # --- Refused personas ----------------------------------------------------------------------

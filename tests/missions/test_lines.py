@@ -12,6 +12,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from missions.annex import parse_annex
 from missions.earning import Band, Tier
 from missions.models import (
     Contract,
@@ -25,7 +26,9 @@ from missions.models import (
     Proof,
     Taille,
 )
-from missions.selectors.earnings import line_result
+from missions.selectors.annex import annex_plan, export_yaml
+from missions.selectors.earnings import line_result, year_result
+from missions.selectors.lines import carried_label, carry_over_plan
 from missions.services import lines as services
 from missions.services.lines import LineData
 from tests.factories import UserFactory
@@ -339,6 +342,7 @@ def test_assess_tiers_line_with_value_and_proof(envelope, coordinator):
         ({"achieved": D("70"), "source": "rumeur"}, "source"),
         ({"achieved": D("70"), "note": "x" * 256}, "note"),
         ({"achieved": D("1e12")}, "achieved"),
+        ({"achieved": D("-5")}, "achieved"),
         ({"achieved": D("70"), "proof_file": upload("virus.exe")}, "proof_file"),
     ],
 )
@@ -370,11 +374,13 @@ def test_carry_over_copies_unreached_lines_once(envelope, year):
 
     next_year = year.contract.years.get(number=3)
     next_envelope = MissionEnvelope.objects.get(year=next_year, mission=envelope.mission)
-    assert (next_envelope.fixed, next_envelope.variable) == (0, 0)
+    # Created with no fixed part; the variable part is the carried lines' potential.
+    assert (next_envelope.fixed, next_envelope.variable) == (0, D("3500") + D("9000"))
     copies = {line.carried_from_id: line for line in next_envelope.lines.all()}
     assert set(copies) == {partial.pk, never.pk}
     copy = copies[partial.pk]
-    assert copy.label == "Dépistage" and copy.kind == "tiers" and copy.amount == D("3500")
+    assert copy.label == "Dépistage (report de l'année 2)"
+    assert copy.kind == "tiers" and copy.amount == D("3500")
     assert [(t.threshold, t.amount) for t in copy.tiers.all()] == [
         (D("69.70"), D("1000")),
         (D("75"), D("3500")),
@@ -384,23 +390,81 @@ def test_carry_over_copies_unreached_lines_once(envelope, year):
     assert livrable.label == "Extr." and livrable.status == "missing"
     assert not livrable.proofs.exists()
     assert copies[never.pk].bands.count() == 2
+    assert copies[never.pk].label == "ALD (report de l'année 2)"
 
     assert services.carry_over(year) == 0  # idempotent
     assert next_envelope.lines.count() == 2
+    next_envelope.refresh_from_db()
+    assert next_envelope.variable == D("12500")
 
 
-def test_carry_over_uses_the_existing_envelope_and_appends(envelope, year):
+def lines_sum_to_envelopes(year: ContractYear) -> bool:
+    return all(m.potential == m.envelope.variable for m in year_result(year).missions)
+
+
+def test_carry_over_grows_the_existing_envelope_and_skips_labels_already_there(envelope, year):
     next_year = year.contract.years.get(number=3)
     existing = MissionEnvelope.objects.create(
-        year=next_year, mission=envelope.mission, variable=D("1000")
+        year=next_year, mission=envelope.mission, fixed=D("500"), variable=D("1010")
     )
-    kept = services.create_line(existing, LineData(label="Déjà là", kind="binary"))
+    kept = services.create_line(
+        existing, LineData(label="Déjà là", kind="binary", amount=D("1000"))
+    )
+    services.create_line(existing, LineData(label="Doublon", kind="binary", amount=D("10")))
+    services.create_line(envelope, LineData(label="Raté", kind="binary", amount=D("10")))
+    services.create_line(envelope, LineData(label="Doublon", kind="binary", amount=D("7")))
+    services.create_line(
+        envelope, LineData(label="Aussi raté", kind="target", target=D("5"), amount=D("20"))
+    )
+    assert lines_sum_to_envelopes(next_year)
+
+    plan = carry_over_plan(year)
+    [mission] = plan.missions
+    assert [item.label for item in mission.carried] == [
+        "Raté (report de l'année 2)",
+        "Aussi raté (report de l'année 2)",
+    ]
+    assert [item.line.label for item in mission.skipped] == ["Doublon"]
+    assert plan.growth == D("30")
+
+    assert services.carry_over(year) == 2
+    existing.refresh_from_db()
+    assert (existing.fixed, existing.variable) == (D("500"), D("1040"))
+    labels = [line.label for line in existing.lines.all()]
+    assert labels == [
+        "Déjà là",
+        "Doublon",
+        "Raté (report de l'année 2)",
+        "Aussi raté (report de l'année 2)",
+    ]
+    assert len(set(labels)) == len(labels)
+    assert existing.lines.get(label__startswith="Raté").position > kept.position
+    assert lines_sum_to_envelopes(next_year)
+
+    # A second run carries nothing, changes nothing, and lists every line as skipped.
+    assert services.carry_over(year) == 0
+    existing.refresh_from_db()
+    assert existing.variable == D("1040") and existing.lines.count() == 4
+    assert not carry_over_plan(year).carried
+
+    # The next year's annex still imports: unique labels, lines adding up to the envelope.
+    annex = parse_annex(export_yaml(next_year))
+    annex_plan_ = annex_plan(next_year, annex)
+    assert not any(m.lines_mismatch for m in annex_plan_.missions)
+
+
+def test_carry_over_skips_a_line_whose_copy_was_renamed(envelope, year):
     services.create_line(envelope, LineData(label="Raté", kind="binary", amount=D("10")))
     assert services.carry_over(year) == 1
-    existing.refresh_from_db()
-    assert existing.variable == D("1000")
-    assert [line.label for line in existing.lines.all()] == ["Déjà là", "Raté"]
-    assert existing.lines.get(label="Raté").position > kept.position
+    IndicatorLine.objects.filter(carried_from__isnull=False).update(label="Renommée")
+    assert services.carry_over(year) == 0
+    [mission] = carry_over_plan(year).missions
+    assert "déjà reportée" in mission.skipped[0].skipped
+
+
+def test_carried_label_stays_within_300_characters():
+    label = carried_label("x" * 300, 4)
+    assert len(label) == 300 and label.endswith(" (report de l'année 4)")
 
 
 def test_carry_over_skips_lines_worth_nothing(envelope, year):
