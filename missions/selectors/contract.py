@@ -10,10 +10,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Model
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
 
 from cpts.selectors.audit import AuditRow, audit_rows, history_for
 from missions.aci import ceiling_for, default_fonctionnement, fonctionnement_for
 from missions.deadlines import MissionSchedule, mission_schedule
+from missions.earning import DECREASING, Band
 from missions.models import (
     Contract,
     ContractMission,
@@ -22,7 +25,7 @@ from missions.models import (
     Mission,
     MissionEnvelope,
 )
-from missions.selectors.earnings import MissionResult, YearResult, year_result
+from missions.selectors.earnings import LineResult, MissionResult, YearResult, year_result
 
 HISTORY_SHOWN = 30
 
@@ -121,6 +124,87 @@ class YearOverview:
     @property
     def mismatched(self) -> list[MissionResult]:
         return [m for m in self.result.missions if m.lines_mismatch]
+
+    @property
+    def missions_with_objectives(self) -> list[tuple[MissionResult, list[tuple[LineResult, str]]]]:
+        """Each mission's result with its lines, each next to the objective its result is
+        measured against."""
+        return [(m, [(r, line_objective(r)) for r in m.lines]) for m in self.result.missions]
+
+
+def _number(value: Decimal) -> str:
+    """``Decimal("66.2600")`` → "66,26", ``Decimal("12000.0000")`` → "12 000"."""
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return str(floatformat(value, f"{places}g"))
+
+
+def _euros(value: Decimal) -> str:
+    return f"{floatformat(value, '2g')} €"
+
+
+def _threshold(value: Decimal, direction: str) -> str:
+    sign = "≤" if direction == DECREASING else "≥"
+    return f"{sign} {_number(value)}"
+
+
+def _band(band: Band) -> str:
+    if band.minimum is not None and band.maximum is not None:
+        return _("de %(minimum)s à %(maximum)s") % {
+            "minimum": _number(band.minimum),
+            "maximum": _number(band.maximum),
+        }
+    if band.minimum is not None:
+        return _("%(minimum)s et plus") % {"minimum": _number(band.minimum)}
+    if band.maximum is not None:
+        return _("jusqu'à %(maximum)s") % {"maximum": _number(band.maximum)}
+    return _("toutes valeurs")
+
+
+def line_objective(result: LineResult) -> str:
+    """What a line's result is measured against, in words: the target with ≥ or ≤ by
+    direction, the next tier to reach, or the band held."""
+    terms = result.terms
+    if terms.kind == "binary":
+        return _("action à réaliser")
+    if terms.kind == "crisis":
+        return _("action réalisée, si la crise est reconnue par l'ARS")
+    if terms.kind == "target":
+        if terms.target is None:
+            return _("cible non renseignée")
+        return _("cible %(threshold)s") % {"threshold": _threshold(terms.target, terms.direction)}
+    if terms.kind == "tiers":
+        if not terms.tiers:
+            return _("aucun palier renseigné")
+        following = 0 if result.reached_tier is None else result.reached_tier + 1
+        if following >= len(terms.tiers):
+            return _("dernier palier atteint")
+        tier = terms.tiers[following]
+        message = (
+            _("premier palier : %(threshold)s (%(amount)s)")
+            if result.reached_tier is None
+            else _("palier suivant : %(threshold)s (%(amount)s)")
+        )
+        return message % {
+            "threshold": _threshold(tier.threshold, terms.direction),
+            "amount": _euros(tier.amount),
+        }
+    if terms.kind == "bands":
+        if not terms.bands:
+            return _("aucune tranche renseignée")
+        if result.holding_band is None:
+            if terms.achieved is None:
+                return _("%(count)s tranches, jusqu'à %(amount)s") % {
+                    "count": len(terms.bands),
+                    "amount": _euros(result.potential),
+                }
+            return _("aucune tranche tenue")
+        band = terms.bands[result.holding_band]
+        return _("tranche tenue : %(band)s (%(amount)s)") % {
+            "band": _band(band),
+            "amount": _euros(band.amount),
+        }
+    return ""
 
 
 def year_overview(year: ContractYear) -> YearOverview:

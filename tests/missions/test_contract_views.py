@@ -3,6 +3,8 @@ with its envelopes, warnings and earnings, the envelopes' forms and the alerts f
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,8 +22,11 @@ from missions.deadlines import add_months
 from missions.models import (
     Contract,
     ContractMission,
+    Direction,
     IndicatorLine,
+    LineBand,
     LineKind,
+    LineTier,
     Mission,
     MissionEnvelope,
 )
@@ -49,6 +54,9 @@ def _make_contract(signed_on: date, optional: tuple[str, ...] = ()) -> Contract:
         ars="ARS Occitanie",
         optional_missions=Mission.objects.filter(key__in=optional),
     )
+
+
+NB = "\xa0"  # the fr locale's thousands separator
 
 
 @pytest.fixture
@@ -228,6 +236,42 @@ def test_mission_update(contract: Contract, coordinator: User) -> None:
 
 
 # --- Contract year ---
+
+
+def test_year_detail_shows_each_line_objective(contract: Contract, coordinator: User) -> None:
+    envelope = _envelope(contract, "prevention", "9000")
+
+    def line(label: str, kind: str, **fields: Any) -> IndicatorLine:
+        return IndicatorLine.objects.create(
+            envelope=envelope, label=label, kind=kind, amount=Decimal("3000"), **fields
+        )
+
+    line("Taux", LineKind.TARGET, target=Decimal("66.2600"), achieved=Decimal("60"))
+    line(
+        "Délai",
+        LineKind.TARGET,
+        direction=Direction.DECREASING,
+        target=Decimal("12"),
+        achieved=Decimal("15"),
+    )
+    tiers = line("Patients", LineKind.TIERS, achieved=Decimal("150"))
+    LineTier.objects.create(line=tiers, position=0, threshold=Decimal("100"), amount=1000)
+    LineTier.objects.create(line=tiers, position=1, threshold=Decimal("200"), amount=3000)
+    bands = line("Couverture", LineKind.BANDS, achieved=Decimal("55"))
+    LineBand.objects.create(
+        line=bands, position=0, minimum=Decimal("50"), maximum=Decimal("75"), amount=1500
+    )
+    LineBand.objects.create(line=bands, position=1, minimum=Decimal("75.01"), amount=3000)
+    year = contract.years.get(number=1)
+    page = _client(coordinator).get(reverse("contract_year_detail", args=[year.pk]))
+    text = html.unescape(page.content.decode())
+    objectives = re.findall(r'data-testid="objective">([^<]*)<', text)
+    assert objectives == [
+        "cible ≥ 66,26",
+        "cible ≤ 12",
+        f"palier suivant : ≥ 200 (3{NB}000,00 €)",
+        f"tranche tenue : de 50 à 75 (1{NB}500,00 €)",
+    ]
 
 
 def test_year_detail_totals_and_mismatch(contract: Contract, coordinator: User) -> None:
