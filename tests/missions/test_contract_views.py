@@ -102,6 +102,18 @@ def test_home_without_contract_invites_the_coordinator(
     assert reverse("contract_create") not in page.content.decode()
 
 
+def test_home_history_shows_dates_and_numbers_in_french(
+    contract: Contract, coordinator: User
+) -> None:
+    page = _client(coordinator).get(reverse("contract_home")).content.decode()
+    history = page[page.index('data-testid="audit-history"') :]
+    assert contract.signed_on.strftime("%d/%m/%Y") in history
+    assert contract.signed_on.isoformat() not in history
+    assert contract.population >= 1000
+    assert f"{contract.population:,}".replace(",", NB) in history
+    assert f">{contract.population}<" not in history
+
+
 def test_home_shows_the_contract(contract: Contract, coordinator: User) -> None:
     acces = ContractMission.objects.get(contract=contract, mission__key="acces_soins")
     record_mission_dates(acces, contract.signed_on + timedelta(days=10), None)
