@@ -224,6 +224,53 @@ def move_agenda_item(item: AgendaItem, direction: str) -> AgendaItem:
     return items[index]
 
 
+_ZIP = (b"PK\x03\x04",)  # OOXML (.docx, .xlsx, .pptx) and ODF (.odt, .ods, .odp)
+_OLE = (b"\xd0\xcf\x11\xe0",)  # legacy .doc, .xls, .ppt
+# What a file of each type starts with.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF8",),
+    ".rtf": (b"{\\rtf",),
+    **dict.fromkeys((".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"), _ZIP),
+    **dict.fromkeys((".doc", ".xls", ".ppt"), _OLE),
+}
+TEXT_EXTENSIONS = frozenset({".txt", ".csv"})
+
+
+def _content_matches(upload: UploadedFile, suffix: str) -> bool:
+    upload.seek(0)
+    content = upload.read() if suffix in TEXT_EXTENSIONS else upload.read(1024)
+    upload.seek(0)
+    if suffix in TEXT_EXTENSIONS:
+        # latin-1 decodes any byte: a text file is told from a binary one by its NUL bytes.
+        return b"\x00" not in content
+    if suffix == ".pdf":
+        return b"%PDF-" in content  # the header may follow a few bytes of junk
+    if suffix == ".webp":
+        return content[:4] == b"RIFF" and content[8:12] == b"WEBP"
+    if suffix == ".heic":
+        return content[4:8] == b"ftyp"
+    return content.startswith(SIGNATURES.get(suffix, (b"",)))
+
+
+def check_content(upload: UploadedFile, field_name: str = "file") -> None:
+    """Refuse a file whose content is not of the type its extension declares (an executable
+    renamed ``.pdf``): French error on ``field_name``."""
+    suffix = PurePath(upload.name or "").suffix.lower()
+    if not _content_matches(upload, suffix):
+        raise ValidationError(
+            {
+                field_name: _(
+                    "Le contenu du fichier ne correspond pas à son extension (%(extension)s)."
+                )
+                % {"extension": suffix}
+            }
+        )
+
+
 def check_document(upload: UploadedFile) -> None:
     name = upload.name or ""
     if PurePath(name).suffix.lower() not in DOCUMENT_EXTENSIONS:
@@ -237,6 +284,7 @@ def check_document(upload: UploadedFile) -> None:
         )
     if (upload.size or 0) > MAX_DOCUMENT_BYTES:
         raise ValidationError({"file": _("Le fichier dépasse la taille maximale de 10 Mo.")})
+    check_content(upload)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpts.models import User
+from governance.services.meetings import check_content
 from missions.earning import INCREASING, Band, LineTerms, Tier, terms_errors
 from missions.models import (
     AchievedSource,
@@ -240,7 +241,8 @@ def delete_livrable(livrable: Livrable, *, by: User | None = None) -> None:
 
 
 def check_proof_file(upload: UploadedFile, field_name: str = "file") -> None:
-    """A PDF, an office document or an image of at most 10 Mo, else a French error."""
+    """A PDF, an office document or an image of at most 10 Mo whose content matches its
+    extension, else a French error."""
     if PurePath(upload.name or "").suffix.lower() not in PROOF_EXTENSIONS:
         raise ValidationError(
             {
@@ -252,6 +254,7 @@ def check_proof_file(upload: UploadedFile, field_name: str = "file") -> None:
         )
     if (upload.size or 0) > MAX_PROOF_BYTES:
         raise ValidationError({field_name: _("Le fichier dépasse la taille maximale de 10 Mo.")})
+    check_content(upload, field_name)
 
 
 @transaction.atomic

@@ -70,8 +70,13 @@ def error_keys(excinfo: pytest.ExceptionInfo[ValidationError]) -> set[str]:
     return set(excinfo.value.message_dict)
 
 
+HEADERS = {".jpg": b"\xff\xd8\xff\xe0", ".xlsx": b"PK\x03\x04"}
+
+
 def upload(name: str = "emargement.pdf", size: int = 20) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n" + b"x" * size, content_type="application/pdf")
+    """A small file whose content starts as its extension's type does."""
+    header = HEADERS.get(name[name.rfind(".") :].lower(), b"%PDF-1.4\n")
+    return SimpleUploadedFile(name, header + b"x" * size)
 
 
 # --- Creating and editing lines ------------------------------------------------------------
