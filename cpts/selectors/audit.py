@@ -6,12 +6,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import BooleanField, Model, QuerySet
+from django.db.models import (
+    BooleanField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    IntegerField,
+    Model,
+    QuerySet,
+)
+from django.template.defaultfilters import floatformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +82,18 @@ def _display_value(raw: Any, model_field: Any, related: dict[tuple[Any, str], st
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, BooleanField):
         return str(_("oui")) if value == "True" else str(_("non"))
+    if isinstance(model_field, DateField) and not isinstance(model_field, DateTimeField):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if isinstance(model_field, (IntegerField, DecimalField)):
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return value
+        places = max(0, -int(number.as_tuple().exponent))
+        return str(floatformat(number, f"{places}g"))
     if len(value) > _VALUE_MAX_LENGTH:
         return value[: _VALUE_MAX_LENGTH - 1] + "…"
     return value

@@ -5,8 +5,7 @@ alerts. Constant number of queries whatever the number of lines."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -88,42 +87,12 @@ def _mission_rows(contract: Contract, on: date) -> list[MissionRow]:
     return rows
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PLAIN_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-
-
-def _readable_value(value: str) -> str:
-    """The contract's audited dates and numbers as people read them: "2024-07-22" →
-    "22/07/2024", "86257" → "86 257", "105000.00" → "105 000,00"."""
-    if _ISO_DATE.match(value):
-        try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
-        except ValueError:
-            return value
-    if _PLAIN_NUMBER.match(value):
-        number = Decimal(value)
-        places = max(0, -int(number.as_tuple().exponent))
-        return str(floatformat(number, f"{places}g"))
-    return value
-
-
-def _readable_row(row: AuditRow) -> AuditRow:
-    changes = [
-        replace(change, old=_readable_value(change.old), new=_readable_value(change.new))
-        for change in row.changes
-    ]
-    return replace(row, changes=changes)
-
-
 def contract_overview(contract: Contract, on: date) -> ContractOverview:
     years = list(contract.years.order_by("number"))
     missions = _mission_rows(contract, on)
     tracked: list[Model] = [contract, *years]
     tracked += [row.contract_mission for row in missions if row.contract_mission is not None]
-    history = [
-        _readable_row(row)
-        for row in audit_rows(history_for(*tracked, limit=HISTORY_SHOWN), skip_fields={"contract"})
-    ]
+    history = audit_rows(history_for(*tracked, limit=HISTORY_SHOWN), skip_fields={"contract"})
     return ContractOverview(
         contract=contract,
         years=years,
