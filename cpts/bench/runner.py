@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -41,10 +41,10 @@ from cpts.services.territory import load_communes
 
 @dataclass(frozen=True)
 class Measurement:
-    category: str  # "page" or "job"
+    category: str  # "page", "job" or "command"
     name: str
     scale: int
-    status: str  # HTTP status code of a page, final status of a job
+    status: str  # HTTP status of a page, final status of a job, "ok" or the error of a command
     median_ms: float
     queries: int  # the largest count over the timed runs
     peak_kib: float
@@ -54,6 +54,8 @@ class Measurement:
     def failed(self) -> bool:
         if self.category == "page":
             return not self.status.isdigit() or int(self.status) >= 400
+        if self.category == "command":
+            return self.status != "ok"
         return self.status != GeneratedDocument.Status.DONE
 
     def as_dict(self) -> dict[str, Any]:
@@ -172,7 +174,18 @@ def measure_command(command: BenchCommand, scale: int, runs: int) -> Measurement
     def run() -> None:
         call_command(*arguments, stdout=StringIO(), stderr=StringIO())
 
-    run()  # warm-up
+    try:
+        run()  # warm-up; a command that fails is reported, not raised
+    except (CommandError, SystemExit) as error:
+        return Measurement(
+            category="command",
+            name=command.name,
+            scale=scale,
+            status=str(error) or "erreur",
+            median_ms=0,
+            queries=0,
+            peak_kib=0,
+        )
     durations: list[float] = []
     counts: list[int] = []
     for _run in range(runs):

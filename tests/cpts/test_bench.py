@@ -80,6 +80,8 @@ def test_bench_command_measures_every_declared_page_on_a_throwaway_database(tmp_
     assert all(row["status"] == "done" and row["size_kib"] > 0 for row in data["jobs"])
     assert [row["name"] for row in data["commands"]] == [c.name for c in COMMANDS]
     assert all(row["queries"] > 0 and row["median_ms"] > 0 for row in data["commands"])
+    assert all(row["status"] == "ok" for row in data["commands"])
+    assert "✗" not in completed.stdout, completed.stdout
 
     assert not main_db.exists(), "the bench opened the configured database"
     assert not media.exists(), "the bench wrote into the configured media folder"
