@@ -63,9 +63,7 @@ def _job_status(status: str) -> str:
     return status
 
 
-def pages_table(
-    results: list[Measurement], scales: list[int], category: str = "page"
-) -> list[str]:
+def pages_table(results: list[Measurement], scales: list[int], category: str = "page") -> list[str]:
     headers = [_("Page") if category == "page" else _("Commande")]
     for scale in scales:
         headers += [f"HTTP {X}{scale}", f"ms {X}{scale}", f"SQL {X}{scale}", f"Kio {X}{scale}"]
