@@ -1,5 +1,5 @@
 """The access matrix: every URL of the project, requested as every persona, must give the
-outcome declared in tests/access_matrix.py (see that module for the rules)."""
+outcome declared in tests/access_matrix/ (see its __init__ for the rules)."""
 
 from __future__ import annotations
 
@@ -123,8 +123,8 @@ def test_every_url_pattern_is_declared():
         p for p in project_patterns() if p.namespace not in am.NAMESPACES and p.key not in declared
     ]
     assert not missing, (
-        "URL pattern(s) without an access expectation. Add each to MATRIX in "
-        'tests/access_matrix.py (e.g. `"name": protected("area.permission")`), or to '
+        "URL pattern(s) without an access expectation. Add each to the ENTRIES of its "
+        'application in tests/access_matrix/ (e.g. `"name": protected("area.permission")`), or to '
         "SKIPPED with the reason it cannot be requested:\n"
         + "\n".join(f"  {p.key}  (/{p.route})" for p in missing)
     )
@@ -138,7 +138,7 @@ def test_every_declared_url_exists():
     stale += [f"namespace {ns}" for ns in am.NAMESPACES if ns not in namespaces]
     stale += [rule.check for rule in am.NAMESPACES.values() if rule.check not in keys]
     assert not stale, (
-        "Entries of tests/access_matrix.py whose URL no longer exists; remove or rename them: "
+        "Entries of tests/access_matrix/ whose URL no longer exists; remove or rename them: "
         + ", ".join(stale)
     )
 
@@ -437,7 +437,7 @@ def _build_url(key: str, entry: am.Entry, objects: am.MatrixObjects) -> str:
         unknown = [k for k in wanted if k not in am.KWARGS_BY_NAME]
         assert not unknown, (
             f"{key}: no way to build kwarg(s) {unknown}; give the entry `kwargs=` or add them "
-            "to KWARGS_BY_NAME in tests/access_matrix.py"
+            "to KWARGS_BY_NAME in tests/access_matrix/core.py"
         )
         kwargs = {k: am.KWARGS_BY_NAME[k](objects) for k in wanted}
     url = reverse(name, kwargs=kwargs)
