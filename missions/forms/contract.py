@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cpts.forms.fields import FrenchDecimalField
 from cpts.forms.invitations import BootstrapErrorsMixin
 from missions.models import ContractStatus, Mission, MissionKind
 
@@ -27,18 +28,8 @@ def _date_field(label: Any, *, required: bool = True, help_text: Any = "") -> fo
     )
 
 
-class AmountField(forms.DecimalField):
-    """Euros as people type them: "20 000", "12 500,50" or "12500.50"."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "").replace("€", "")
-            value = value.replace(",", ".")
-        return super().to_python(value)
-
-
 def _amount_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DecimalField:
-    return AmountField(
+    return FrenchDecimalField(
         label=label,
         required=required,
         help_text=help_text,

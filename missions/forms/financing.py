@@ -8,20 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cpts.forms.fields import FrenchDecimalField
 from cpts.forms.invitations import BootstrapErrorsMixin
 from missions.models import Mission, PaymentNature
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 _TEXT = {"class": "form-control"}
-
-
-class EurosField(forms.DecimalField):
-    """A localized amount that also accepts thousands written with spaces ("45 000,50")."""
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "").removesuffix("€")
-        return super().to_python(value)
 
 
 class ReceivedPaymentForm(BootstrapErrorsMixin, forms.Form):
@@ -37,7 +29,7 @@ class ReceivedPaymentForm(BootstrapErrorsMixin, forms.Form):
             "invalid": _("Saisissez une date valide, par exemple 15/01/2026."),
         },
     )
-    amount = EurosField(
+    amount = FrenchDecimalField(
         label=_("Montant (€)"),
         max_digits=12,
         decimal_places=2,
