@@ -4,8 +4,6 @@ page with answers and .ics downloads."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cpts.models import User
 from cpts.permissions import permission_required
+from cpts.views.messaging import error_text, logged_in_user
 from governance.access import meeting_for
 from governance.ics import MIME_TYPE, ics_filename, meeting_ics
 from governance.models import Convocation, ConvocationAnswer
@@ -34,15 +32,6 @@ from members.selectors.portal import member_for_user
 WRITE = ("governance.manage", "groups.lead")
 # The field the confirmation button of the meeting page sends with the convocation.
 CONFIRM_FIELD = "confirmation"
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in user (every view using it requires a login)."""
-    return cast(User, request.user)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
 
 
 def _sent_message(count: int) -> str:
@@ -75,10 +64,10 @@ def meeting_convene(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meeting_detail", meeting.pk)
     try:
         sent = services.convene(
-            meeting, by=_user(request), build_absolute_uri=request.build_absolute_uri
+            meeting, by=logged_in_user(request), build_absolute_uri=request.build_absolute_uri
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _sent_message(sent))
     return redirect("meeting_detail", meeting.pk)
@@ -93,9 +82,11 @@ def meeting_resend(request: HttpRequest, pk: int) -> HttpResponse:
     to_everyone = request.POST.get("destinataires") == "tous"
     send = services.send_update if to_everyone else services.resend
     try:
-        sent = send(meeting, by=_user(request), build_absolute_uri=request.build_absolute_uri)
+        sent = send(
+            meeting, by=logged_in_user(request), build_absolute_uri=request.build_absolute_uri
+        )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _update_message(sent) if to_everyone else _sent_message(sent))
     return redirect("meeting_detail", meeting.pk)
@@ -122,7 +113,7 @@ def convocation_answer(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.answer(convocation, request.POST.get("answer", ""))
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Merci, votre réponse est enregistrée."))
             return redirect("convocation_answer", token=token)
@@ -168,7 +159,7 @@ def portal_meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.answer(convocation, request.POST.get("answer", ""))
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,

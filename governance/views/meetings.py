@@ -6,7 +6,7 @@ or ``groups.lead``; a référent reaches only the meetings of the groups they le
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,8 +19,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cpts.models import User
 from cpts.permissions import permission_required, user_can
+from cpts.views.messaging import form_error_text, logged_in_user, run_with_message
 from governance.access import can_manage_body, led_body_ids, meeting_for
 from governance.forms.meetings import AgendaDocumentForm, AgendaItemForm, CancelForm, MeetingForm
 from governance.models import AgendaDocument, AgendaItem, Body, Meeting, MeetingStatus
@@ -48,15 +48,6 @@ INVITEE_PAGE_SIZE = 50
 INVITEES_TARGET = "convocation-results"
 READ = ("governance.view", "groups.lead")
 WRITE = ("governance.manage", "groups.lead")
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in user (every view using it requires a login)."""
-    return cast(User, request.user)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
 
 
 def _item_for(request: HttpRequest, pk: int) -> AgendaItem:
@@ -105,7 +96,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None, bodies=bodies, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.create_meeting(form.cleaned_data, by=_user(request))
+            meeting = services.create_meeting(form.cleaned_data, by=logged_in_user(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -182,7 +173,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None, instance=meeting, bodies=bodies)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_meeting(meeting, form.cleaned_data, by=_user(request))
+            services.update_meeting(meeting, form.cleaned_data, by=logged_in_user(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -234,20 +225,13 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/meetings/agenda_item_form.html", context)
 
 
-def _run(request: HttpRequest, action: Any, success: str) -> None:
-    try:
-        action()
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, success)
-
-
 @permission_required(*WRITE)
 @require_POST
 def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for(request, pk)
-    _run(request, lambda: services.delete_agenda_item(item), _("Le point est supprimé."))
+    run_with_message(
+        request, lambda: services.delete_agenda_item(item), _("Le point est supprimé.")
+    )
     return _back(item.meeting, "ordre-du-jour")
 
 
@@ -257,7 +241,9 @@ def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for(request, pk)
     direction = request.POST.get("direction", "")
     if direction in ("up", "down"):
-        _run(request, lambda: services.move_agenda_item(item, direction), _("L'ordre est modifié."))
+        run_with_message(
+            request, lambda: services.move_agenda_item(item, direction), _("L'ordre est modifié.")
+        )
     return _back(item.meeting, "ordre-du-jour")
 
 
@@ -267,20 +253,19 @@ def agenda_document_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for(request, pk)
     form = AgendaDocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        _run(
+        run_with_message(
             request,
             lambda: services.add_agenda_document(
                 item,
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],
-                by=_user(request),
+                by=logged_in_user(request),
             ),
             _("Le document est déposé."),
         )
     else:
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(
-            request, _("Document non déposé : %(errors)s") % {"errors": " ".join(errors)}
+            request, _("Document non déposé : %(errors)s") % {"errors": form_error_text(form)}
         )
     return _back(item.meeting, f"point-{item.pk}")
 
@@ -296,7 +281,9 @@ def agenda_document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = document.item.meeting
     if not can_manage_body(request.user, meeting.body):
         raise Http404
-    _run(request, lambda: services.delete_agenda_document(document), _("Le document est supprimé."))
+    run_with_message(
+        request, lambda: services.delete_agenda_document(document), _("Le document est supprimé.")
+    )
     return _back(meeting, f"point-{document.item_id}")
 
 
@@ -327,7 +314,9 @@ def agenda_document_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def meeting_mark_held(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request.user, pk, manage=True)
-    _run(request, lambda: services.mark_held(meeting), _("La réunion est déclarée tenue."))
+    run_with_message(
+        request, lambda: services.mark_held(meeting), _("La réunion est déclarée tenue.")
+    )
     return _back(meeting)
 
 
@@ -339,9 +328,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Indiquez le motif de l'annulation."))
         return _back(meeting)
-    _run(
+    run_with_message(
         request,
-        lambda: services.cancel(meeting, form.cleaned_data["reason"], by=_user(request)),
+        lambda: services.cancel(meeting, form.cleaned_data["reason"], by=logged_in_user(request)),
         _("La réunion est annulée ; les personnes convoquées en sont informées."),
     )
     return _back(meeting)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cpts.permissions import permission_required
+from cpts.views.messaging import error_text
 from governance.access import meeting_for
 from governance.forms.attendance import PaperProxyForm, PortalProxyForm
 from governance.models import BodyKind, Convocation, Meeting, Proxy, Statutes
@@ -30,10 +31,6 @@ from members.models import Member
 from members.selectors.portal import member_for_user
 
 WRITE = ("governance.manage", "groups.lead")
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 # --- On behalf of a member (attendance page) -----------------------------------------------
@@ -53,7 +50,7 @@ def meeting_proxy_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         record_paper_proxy(meeting, giver, holder, request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -71,7 +68,7 @@ def meeting_proxy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         revoke_proxy(proxy, request.user, at_the_door=True)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -122,7 +119,7 @@ def proxy_give(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             give_proxy(meeting, member, holder, request.user)
         except ValidationError as exc:
-            form.add_error("holder", _error_text(exc))
+            form.add_error("holder", error_text(exc))
         else:
             messages.success(
                 request,
@@ -163,7 +160,7 @@ def proxy_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         revoke_proxy(proxy, request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Votre procuration est annulée."))
     return redirect("proxy_give", pk=meeting.pk)

@@ -5,7 +5,7 @@ actions of the working groups they lead (404 elsewhere) and gives an action only
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,8 +18,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cpts.models import User
 from cpts.permissions import permission_required, user_can
+from cpts.views.messaging import form_error_text, logged_in_user, run_with_message
 from governance.models import Meeting
 from missions.forms.actions import ActionForm, EventDocumentForm, EventForm, MeetingLinkForm
 from missions.models import Action, ActionStatus, Event, EventDocument, Mission
@@ -29,10 +29,6 @@ from missions.services import actions as services
 READ = ("missions.view", "groups.lead")
 WRITE = ("missions.manage", "groups.lead")
 PAGE_SIZE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _action_for(request: HttpRequest, pk: int, *, manage: bool = False) -> Action:
@@ -71,16 +67,6 @@ def _add_errors(form: BaseForm, error: ValidationError) -> None:
         return
     for name, errors in error.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
-
-
-def _run(request: HttpRequest, action: Any, success: str) -> bool:
-    try:
-        action()
-    except ValidationError as error:
-        messages.error(request, " ".join(str(m) for m in error.messages))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _back(action_pk: int, anchor: str = "") -> HttpResponse:
@@ -178,7 +164,9 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_for(request, pk, manage=True)
-    if _run(request, lambda: services.delete_action(action), _("L'action est supprimée.")):
+    if run_with_message(
+        request, lambda: services.delete_action(action), _("L'action est supprimée.")
+    ):
         return redirect("action_list")
     return _back(action.pk)
 
@@ -190,7 +178,7 @@ def action_meeting_link(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingLinkForm(request.POST, meetings=selectors.linkable_meetings(action))
     if form.is_valid():
         meeting = form.cleaned_data["meeting"]
-        _run(
+        run_with_message(
             request,
             lambda: services.link_meeting(action, meeting),
             _("La réunion est liée à l'action."),
@@ -205,7 +193,7 @@ def action_meeting_link(request: HttpRequest, pk: int) -> HttpResponse:
 def action_meeting_unlink(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     action = _action_for(request, pk, manage=True)
     meeting = get_object_or_404(Meeting.objects.filter(actions=action), pk=meeting_pk)
-    _run(
+    run_with_message(
         request,
         lambda: services.unlink_meeting(action, meeting),
         _("La réunion n'est plus liée à l'action."),
@@ -277,7 +265,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_for(request, pk)
-    _run(request, lambda: services.delete_event(event), _("L'événement est supprimé."))
+    run_with_message(request, lambda: services.delete_event(event), _("L'événement est supprimé."))
     return _back(event.action_id, "evenements")
 
 
@@ -287,20 +275,19 @@ def event_document_add(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_for(request, pk)
     form = EventDocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        _run(
+        run_with_message(
             request,
             lambda: services.add_event_document(
                 event,
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],
-                by=_user(request),
+                by=logged_in_user(request),
             ),
             _("Le document est déposé."),
         )
     else:
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(
-            request, _("Document non déposé : %(errors)s") % {"errors": " ".join(errors)}
+            request, _("Document non déposé : %(errors)s") % {"errors": form_error_text(form)}
         )
     response = redirect("event_edit", event.pk)
     response["Location"] += "#documents"
@@ -325,7 +312,7 @@ def event_document_download(request: HttpRequest, pk: int) -> FileResponse:
 def event_document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_for(request, pk, manage=True)
     event_pk = document.event_id
-    _run(
+    run_with_message(
         request,
         lambda: services.delete_event_document(document),
         _("Le document est supprimé."),

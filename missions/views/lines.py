@@ -6,7 +6,7 @@ reached in a contract year into the next one. Reading needs ``missions.view``, w
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,8 +17,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cpts.models import User
 from cpts.permissions import permission_required, user_can
+from cpts.views.messaging import error_text, logged_in_user
 from missions.forms.lines import (
     AssessForm,
     LineEditor,
@@ -32,15 +32,6 @@ from missions.services import lines as services
 
 READ = "missions.view"
 WRITE = "missions.manage"
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in user (the permission decorator turned anonymous visitors away)."""
-    return cast(User, request.user)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def year_url(year: ContractYear) -> str:
@@ -101,7 +92,7 @@ def line_create(request: HttpRequest, pk: int) -> HttpResponse:
     if editor.is_valid():
         try:
             line = services.create_line(
-                envelope, editor.data(), livrables=editor.livrables(), by=_user(request)
+                envelope, editor.data(), livrables=editor.livrables(), by=logged_in_user(request)
             )
         except ValidationError as error:
             editor.add_service_errors(error)
@@ -123,7 +114,7 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     editor = LineEditor(request.POST, line=line)
     if editor.is_valid():
         try:
-            services.update_line(line, editor.data(), by=_user(request))
+            services.update_line(line, editor.data(), by=logged_in_user(request))
         except ValidationError as error:
             editor.add_service_errors(error)
         else:
@@ -138,7 +129,7 @@ def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(IndicatorLine.objects.select_related("envelope__year"), pk=pk)
     year = line.envelope.year
     label = line.label
-    services.delete_line(line, by=_user(request))
+    services.delete_line(line, by=logged_in_user(request))
     messages.success(request, _("La ligne « %(label)s » est supprimée.") % {"label": label})
     return redirect(year_url(year))
 
@@ -162,7 +153,7 @@ def line_assess(request: HttpRequest, pk: int) -> HttpResponse:
                 source=data["source"],
                 note=data.get("note", ""),
                 proof_file=data.get("proof_file") or None,
-                by=_user(request),
+                by=logged_in_user(request),
             )
         except ValidationError as error:
             for name, errors in error.message_dict.items():
@@ -199,9 +190,11 @@ def livrable_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = LivrableForm(request.POST)
     if form.is_valid():
         try:
-            livrable = services.add_livrable(line, form.cleaned_data["label"], by=_user(request))
+            livrable = services.add_livrable(
+                line, form.cleaned_data["label"], by=logged_in_user(request)
+            )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Livrable ajouté."))
             return _to_line(line.pk, f"livrable-{livrable.pk}")
@@ -221,9 +214,11 @@ def livrable_update(request: HttpRequest, pk: int) -> HttpResponse:
         label = form.cleaned_data.get("label") or None
         status = form.cleaned_data.get("status") or None
         try:
-            services.update_livrable(livrable, label=label, status=status, by=_user(request))
+            services.update_livrable(
+                livrable, label=label, status=status, by=logged_in_user(request)
+            )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Livrable enregistré."))
     else:
@@ -236,7 +231,7 @@ def livrable_update(request: HttpRequest, pk: int) -> HttpResponse:
 def livrable_delete(request: HttpRequest, pk: int) -> HttpResponse:
     livrable = selectors.livrable_for(pk)
     line_pk = livrable.line_id
-    services.delete_livrable(livrable, by=_user(request))
+    services.delete_livrable(livrable, by=logged_in_user(request))
     messages.success(request, _("Le livrable et ses justificatifs sont supprimés."))
     return _to_line(line_pk, "livrables")
 
@@ -252,10 +247,10 @@ def proof_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 livrable,
                 form.cleaned_data["file"],
                 title=form.cleaned_data.get("title", ""),
-                by=_user(request),
+                by=logged_in_user(request),
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Justificatif déposé."))
     else:
@@ -277,7 +272,7 @@ def proof_download(request: HttpRequest, pk: int) -> FileResponse:
 def proof_delete(request: HttpRequest, pk: int) -> HttpResponse:
     proof = selectors.proof_for(pk)
     livrable = proof.livrable
-    services.delete_proof(proof, by=_user(request))
+    services.delete_proof(proof, by=logged_in_user(request))
     messages.success(request, _("Le justificatif est supprimé."))
     return _to_line(livrable.line_id, f"livrable-{livrable.pk}")
 
@@ -306,14 +301,14 @@ def lines_carry_over(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             context["plan"] = selectors.carry_over_plan(year)
         except ValidationError as error:
-            context["refusal"] = _error_text(error)
+            context["refusal"] = error_text(error)
         return render(request, "missions/lines/carry_over.html", context)
     if request.POST.get("confirm") != "1":
         return redirect("lines_carry_over", pk=year.pk)
     try:
-        count = services.carry_over(year, by=_user(request))
+        count = services.carry_over(year, by=logged_in_user(request))
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         if count:
             messages.success(
