@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -11,8 +13,8 @@ from django.test import RequestFactory
 from cpts.views.messaging import error_text, form_error_text, run_with_message
 
 
-def _request():
-    request = RequestFactory().post("/")
+def _request() -> Any:
+    request: Any = RequestFactory().post("/")
     request.session = {}
     request._messages = FallbackStorage(request)
     return request
