@@ -20,7 +20,8 @@ def maillage(request: HttpRequest) -> dict[str, Any]:
 
 # The navbar section each page belongs to, by URL-name prefix (first match wins).
 NAV_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("dashboard", ("backoffice_home",)),
+    ("dashboard", ("backoffice_home", "dashboard_")),
+    ("indicators", ("indicator_", "measurement_")),
     (
         "members",
         (

@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, Any] = {
     "groups.lead": _("Animer un groupe de travail"),
     "missions.view": _("Consulter le contrat ACI et les missions"),
     "missions.manage": _("Gérer le contrat ACI, les missions et les actions"),
+    "indicators.view": _("Consulter les indicateurs et leurs valeurs"),
+    "indicators.manage": _("Recalculer, importer et saisir les valeurs des indicateurs"),
     "reports.view": _("Consulter les rapports et documents générés"),
     "reports.generate": _("Générer les rapports et documents"),
 }
@@ -54,6 +56,7 @@ _BOARD = {
     "members.view",
     "governance.view",
     "missions.view",
+    "indicators.view",
     "reports.view",
 }
 

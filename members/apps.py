@@ -8,3 +8,4 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from members import audit, documents, import_jobs, signals  # noqa: F401  (registrations)
+        from members.selectors import indicators  # noqa: F401  (computed indicators)

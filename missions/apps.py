@@ -8,3 +8,4 @@ class MissionsConfig(AppConfig):
 
     def ready(self) -> None:
         from missions import audit  # noqa: F401
+        from missions.selectors import indicators  # noqa: F401  (computed indicators)

@@ -1,4 +1,5 @@
-"""Landing pages: the router after login, the coordinator's home and the adherent's portal."""
+"""Landing pages: the router after login and the adherent's portal (the coordinator's
+dashboard lives in indicators/views/dashboard.py)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("portal_home")
 
 
-@permission_required("backoffice.view")
-def backoffice_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/home.html", {"territory": territory_summary()})
-
-
 @permission_required("portal.view")
 def portal_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"territory": territory_summary()})
@@ -32,6 +28,5 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", home, name="home"),
-    path("tableau-de-bord/", backoffice_home, name="backoffice_home"),
     path("portail/", portal_home, name="portal_home"),
 ]

@@ -68,6 +68,18 @@ class IndicatorLine(TimeStampedModel):
     achieved_proof = models.FileField(
         _("justificatif de la valeur"), upload_to="missions/values/", blank=True
     )
+    indicator = models.ForeignKey(
+        "indicators.IndicatorDefinition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("indicateur suivi"),
+        help_text=_(
+            "La valeur atteinte suit alors la dernière mesure de l'indicateur pour l'année de "
+            "contrat."
+        ),
+    )
     assessed_at = models.DateTimeField(_("évaluée le"), null=True, blank=True)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
