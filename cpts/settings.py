@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from cpts.env import database_from_url, env_bool, env_int, env_list, env_str
@@ -144,6 +145,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "governance-meeting-reminders": {
         "task": "governance.tasks.send_meeting_reminders",
         "schedule": 60 * 60,
+    },
+    # Nightly at 02:30: recomputes the computed indicators of the current contract year.
+    "indicators-nightly-recompute": {
+        "task": "indicators.tasks.recompute_current_contract_year",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 # Renewal campaign: first email each year on this day (MM-DD) to active members not "à jour",

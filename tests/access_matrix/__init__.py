@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from tests.access_matrix import cpts, governance, members, missions
+from tests.access_matrix import cpts, governance, indicators, members, missions
 from tests.access_matrix.core import (
     KWARGS_BY_NAME,
     LOGIN,
@@ -37,7 +37,13 @@ from tests.access_matrix.core import (
     NamespaceRule,
 )
 
-_PARTS = (cpts.ENTRIES, members.ENTRIES, governance.ENTRIES, missions.ENTRIES)
+_PARTS = (
+    cpts.ENTRIES,
+    members.ENTRIES,
+    governance.ENTRIES,
+    missions.ENTRIES,
+    indicators.ENTRIES,
+)
 _KEYS = [key for part in _PARTS for key in part]
 _TWICE = sorted({key for key in _KEYS if _KEYS.count(key) > 1})
 if _TWICE:

@@ -23,7 +23,6 @@ from tests.access_matrix.core import (
 ENTRIES: dict[str, Entry] = {
     # --- Landing pages (cpts/views/home.py) ---
     "home": public("router: sends each person to their space or to login", LOGGED_IN),
-    "backoffice_home": protected("backoffice.view"),
     "portal_home": protected("portal.view"),
     # --- Association and territory (cpts/views/association.py) ---
     "territory": protected("association.view"),
