@@ -9,8 +9,9 @@ from types import MappingProxyType
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
-from cpts.bench import governance, missions
+from cpts.bench import governance, history, missions
 from cpts.models import GeneratedDocument
 
 
@@ -37,6 +38,7 @@ class BenchPage:
 class BenchJob:
     kind: str  # a document kind registered with cpts.jobs.document_kind
     parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    prepare: Callable[[], object] | None = None  # run once the data is seeded, before measuring
 
     @property
     def name(self) -> str:
@@ -59,8 +61,13 @@ def _latest_document() -> dict[str, Any]:
     return {"pk": GeneratedDocument.objects.latest("pk").pk}
 
 
+# The last full calendar year, whose computed indicators the recomputation job measures.
+LAST_YEAR = str(timezone.localdate().year - 1)
+
 PAGES: list[BenchPage] = [
-    BenchPage("backoffice_home"),
+    # The dashboard, once five years of meetings, attendance, actions, events and adhesions
+    # are grown to the scale (cpts/bench/history.py).
+    BenchPage("backoffice_home", kwargs=history.grown_kwargs),
     BenchPage("portal_home"),
     BenchPage("territory"),
     BenchPage("territory_search", query="q=cler", htmx=True),
@@ -95,6 +102,12 @@ PAGES: list[BenchPage] = [
 
 JOBS: list[BenchJob] = [
     BenchJob("identity_sheet"),
+    # Every computed indicator for the last full calendar year, over the grown history.
+    BenchJob(
+        "indicator_recompute",
+        parameters=MappingProxyType({"period": LAST_YEAR}),
+        prepare=history.grow_history,
+    ),
 ]
 
 COMMANDS: list[BenchCommand] = [
