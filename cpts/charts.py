@@ -8,8 +8,9 @@ next to the chart.
 
 - ``bar_chart(categories, series, title=…)``: vertical bars, grouped when several series
   (e.g. expected vs received per period);
-- ``line_chart(labels, series, title=…, step=…)``: lines over evenly spaced labels (``step``
-  draws running totals as stairs).
+- ``line_chart(labels, series, title=…, step=…, references=…)``: lines over evenly spaced
+  labels (``step`` draws running totals as stairs; ``references`` draws dashed horizontal
+  lines, e.g. an indicator's target and tiers).
 
 Both return a ``SafeString``: every text is escaped here, so templates print it as is.
 """
@@ -65,6 +66,16 @@ class Series:
     label: str
     values: Sequence[Number | None]
     color: str = ""
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    """A horizontal line across the plot at ``value`` (a target, a tier threshold), named by
+    ``label`` in the chart and in its own ``<title>``."""
+
+    label: str
+    value: Number
+    color: str = "#b8475a"
 
 
 @dataclass(frozen=True)
@@ -189,6 +200,29 @@ def _category_labels(labels: Sequence[str], centers: Sequence[float], y: float) 
     ]
 
 
+def _references(
+    frame: _Frame, references: Sequence[ReferenceLine], value_format: Formatter
+) -> list[str]:
+    """Dashed horizontal lines, each labelled at its right end with its name and value."""
+    if not references:
+        return []
+    parts = ['<g class="references">']
+    right = frame.left + frame.width
+    for reference in references:
+        y = frame.y(float(reference.value))
+        text = f"{reference.label} : {value_format(reference.value)}"
+        parts.append(
+            f'<g class="reference" data-value="{float(reference.value)}">'
+            f"<title>{escape(text)}</title>"
+            f'<line x1="{frame.left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" '
+            f'stroke="{reference.color}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+            + _text(right, y - 4, text, text_anchor="end", fill=reference.color, font_size="11")
+            + "</g>"
+        )
+    parts.append("</g>")
+    return parts
+
+
 def bar_chart(
     categories: Sequence[str],
     series: Sequence[Series],
@@ -251,18 +285,23 @@ def line_chart(
     width: int = 640,
     height: int = 300,
     chart_id: str = "",
+    references: Sequence[ReferenceLine] = (),
 ) -> SafeString:
     """One line per series over evenly spaced ``labels``, with a dot per value; ``step``
-    draws stairs (a running total holds its value until the next label)."""
-    chart_id = chart_id or _chart_id("line", title, labels, series)
+    draws stairs (a running total holds its value until the next label); ``references``
+    are dashed horizontal lines (the axis stretches to show them)."""
+    chart_id = chart_id or _chart_id(
+        "line", title, [*labels, *(f"{r.label}={r.value}" for r in references)], series
+    )
     values = _numbers(series)
     if not labels or not series or not values:
         return _empty(chart_id, width, height, title, description)
-    low, high, tick = _scale(values)
+    low, high, tick = _scale([*values, *(float(r.value) for r in references)])
     frame = _Frame(left=88, top=34, width=width - 130, height=height - 70, low=low, high=high)
     parts = _open(chart_id, width, height, title, description)
     parts += _legend(series, frame.left, 18)
     parts += _axis(frame, tick, axis_format)
+    parts += _references(frame, references, value_format)
     gap = frame.width / max(len(labels) - 1, 1)
     xs = [
         frame.left + (gap * i if len(labels) > 1 else frame.width / 2) for i in range(len(labels))
