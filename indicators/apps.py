@@ -16,6 +16,6 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicateurs et rapports")
 
     def ready(self) -> None:
-        from indicators import audit, jobs, signals  # noqa: F401  (registrations)
+        from indicators import audit, import_jobs, jobs, signals  # noqa: F401  (registrations)
 
         post_migrate.connect(_load_catalogue, sender=self, dispatch_uid="indicators_catalogue")
