@@ -159,6 +159,17 @@ def _with_figures(actions: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
+def runs_during(first: datetime.date, last: datetime.date) -> Q:
+    """Actions whose span meets ``first``..``last``: started on or before ``last``, planned
+    end absent or on or after ``first`` (an action without a start never runs)."""
+    return Q(start__lte=last) & (Q(planned_end__isnull=True) | Q(planned_end__gte=first))
+
+
+def held_during(first: datetime.date, last: datetime.date) -> Exists:
+    """Actions with an event held from ``first`` to ``last`` (both included)."""
+    return Exists(Event.objects.filter(action=OuterRef("pk"), date__range=(first, last)))
+
+
 def action_rows(user: Any, filters: ActionFilters) -> QuerySet[Action]:
     """The actions ``user`` may see, filtered, with their events count, participants
     (professionals and public) and distinct professionals mobilised."""
@@ -178,9 +189,7 @@ def action_rows(user: Any, filters: ActionFilters) -> QuerySet[Action]:
     if filters.year:
         first = datetime.date(filters.year, 1, 1)
         last = datetime.date(filters.year, 12, 31)
-        runs = Q(start__lte=last) & (Q(planned_end__isnull=True) | Q(planned_end__gte=first))
-        held = Exists(Event.objects.filter(action=OuterRef("pk"), date__range=(first, last)))
-        actions = actions.filter(runs | held)
+        actions = actions.filter(runs_during(first, last) | held_during(first, last))
     if filters.search:
         actions = actions.filter(title__icontains=filters.search)
     return _with_figures(
