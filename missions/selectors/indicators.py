@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +27,10 @@ from missions.models import (
     AgeBand,
     Event,
     EventKind,
+    Livrable,
     Mission,
     ParticipantCount,
+    Proof,
 )
 from missions.selectors.actions import (
     activity_totals,
@@ -194,3 +196,51 @@ def professionals_mobilised(start: date, end: date) -> Value:
     result: dict[str, int] = {"": activity_totals(start, end).mobilised}
     result.update(_by_mission({pk: figures.mobilised for pk, figures in totals.items()}))
     return result
+
+
+def period_livrables(start: date, end: date) -> QuerySet[Livrable]:
+    """Livrables of the indicator lines of the contract years that overlap the period (for a
+    contract-year period: that year only)."""
+    return Livrable.objects.filter(
+        line__envelope__year__start__lte=end, line__envelope__year__end__gte=start
+    ).order_by()
+
+
+def _livrables_by_mission(livrables: QuerySet[Livrable]) -> dict[str, int]:
+    per_mission = {
+        row["line__envelope__mission"]: row["n"]
+        for row in livrables.values("line__envelope__mission").annotate(n=Count("pk"))
+    }
+    result: dict[str, int] = {"": livrables.count()}
+    result.update(_by_mission(per_mission))
+    return result
+
+
+@computed_indicator(
+    "livrables_expected",
+    label=_("Livrables attendus"),
+    description=_(
+        "Nombre de livrables (justificatifs attendus) des lignes d'indicateurs des années de "
+        "contrat qui recouvrent la période — pour une année de contrat, ceux de cette année. "
+        "Ventilation par mission de la ligne."
+    ),
+    position=25,
+)
+def livrables_expected(start: date, end: date) -> Value:
+    return _livrables_by_mission(period_livrables(start, end))
+
+
+@computed_indicator(
+    "livrables_with_proof",
+    label=_("Livrables justifiés"),
+    description=_(
+        "Parmi les livrables attendus des années de contrat qui recouvrent la période, ceux qui "
+        "ont au moins un justificatif déposé au plus tard le dernier jour de la période (heure "
+        "de Paris), quel que soit le statut saisi. Ventilation par mission de la ligne."
+    ),
+    position=26,
+)
+def livrables_with_proof(start: date, end: date) -> Value:
+    _first, after = period_bounds(start, end)
+    proved = Exists(Proof.objects.filter(livrable=OuterRef("pk"), created_at__lt=after))
+    return _livrables_by_mission(period_livrables(start, end).filter(proved))

@@ -22,10 +22,17 @@ from missions.models import (
     ActionStatus,
     AgeBand,
     Contract,
+    ContractYear,
     Event,
     EventKind,
+    IndicatorLine,
+    LineKind,
+    Livrable,
+    LivrableStatus,
     Mission,
+    MissionEnvelope,
     ParticipantCount,
+    Proof,
     Taille,
 )
 from missions.selectors import actions as action_selectors
@@ -51,6 +58,8 @@ CODES = (
     "event_participants_professionals",
     "event_participants_public",
     "professionals_mobilised",
+    "livrables_expected",
+    "livrables_with_proof",
 )
 
 
@@ -381,9 +390,11 @@ def _add_events(action: Action, count: int, professions: list[Profession]) -> No
     )
 
 
-def _queries(code: str) -> tuple[int, dict[str, Number]]:
+def _queries(
+    code: str, start: date = YEAR_2026[0], end: date = YEAR_2026[1]
+) -> tuple[int, dict[str, Number]]:
     with CaptureQueriesContext(connection) as queries:
-        value = _value(code, *YEAR_2026)
+        value = _value(code, start, end)
     return len(queries), value
 
 
@@ -405,3 +416,89 @@ def test_query_count_does_not_grow_with_events(association):
     assert many["event_participants_public"][1][PARCOURS] == 30 * 3
     assert many["professionals_mobilised"][1][""] == 6
     assert many["actions_by_status"][1]["Statut : En cours"] == 1
+
+
+# --- Livrables ----------------------------------------------------------------------------------
+
+
+def _livrable(year: ContractYear, mission: str, label: str, **values) -> Livrable:
+    envelope, _created = MissionEnvelope.objects.get_or_create(
+        year=year, mission=Mission.objects.get(key=mission)
+    )
+    line = IndicatorLine.objects.create(envelope=envelope, label=label, kind=LineKind.BINARY)
+    return Livrable.objects.create(line=line, label=label, **values)
+
+
+def _proof(livrable: Livrable, at: datetime) -> None:
+    proof = Proof.objects.create(livrable=livrable, title="Émargement", file="x.pdf")
+    Proof.objects.filter(pk=proof.pk).update(created_at=at)
+
+
+@pytest.fixture
+def years(association) -> list[ContractYear]:
+    contract = Contract.objects.create(
+        signed_on=date(2024, 3, 1), cpam="CPAM", ars="ARS", taille=Taille.T1
+    )
+    spans = [
+        (date(2024, 3, 1), date(2025, 2, 28)),
+        (date(2025, 3, 1), date(2026, 2, 28)),
+        (date(2026, 3, 1), date(2027, 2, 28)),
+    ]
+    return [
+        ContractYear.objects.create(contract=contract, number=n, start=start, end=end)
+        for n, (start, end) in enumerate(spans, start=1)
+    ]
+
+
+def test_livrables_expected_and_with_proof(years):
+    y1, y2, y3 = years
+    # Year 2 ends on 28/02/2026; Paris midnight after it is 23:00 UTC on 28/02.
+    _proof(_livrable(y2, "prevention", "Lv1"), datetime(2026, 2, 28, 22, 59, 59, tzinfo=UTC))
+    _proof(_livrable(y2, "prevention", "Lv2"), datetime(2026, 2, 28, 23, 0, 0, tzinfo=UTC))
+    _livrable(y2, "prevention", "Lv3", status=LivrableStatus.PROVIDED)  # no proof
+    both = _livrable(y2, "parcours", "Lv4")
+    _proof(both, datetime(2025, 6, 1, 8, 0, tzinfo=UTC))
+    _proof(both, datetime(2025, 7, 1, 8, 0, tzinfo=UTC))
+    _proof(_livrable(y3, "prevention", "Lv5"), datetime(2026, 4, 1, 8, 0, tzinfo=UTC))
+    _livrable(y1, "crise", "Lv6")
+
+    year_2 = (y2.start, y2.end)
+    assert _value("livrables_expected", *year_2) == {
+        "": 4,
+        PREVENTION: 3,
+        PARCOURS: 1,
+        ACCES: 0,
+        CRISE: 0,
+        QUALITE: 0,
+        ACCOMPAGNEMENT: 0,
+    }
+    assert _value("livrables_with_proof", *year_2) == {
+        "": 2,  # Lv1 (last instant of the year), Lv4 (two proofs, counted once)
+        PREVENTION: 1,
+        PARCOURS: 1,
+        **NO_MISSION,
+    }
+    year_3 = (y3.start, y3.end)
+    assert _value("livrables_expected", *year_3)[""] == 1
+    assert _value("livrables_with_proof", *year_3)[""] == 1
+    # A calendar year meets years 2 and 3; Lv2's proof (01/03 Paris) is within it.
+    assert _value("livrables_expected", *YEAR_2026)[""] == 5
+    proved = _value("livrables_with_proof", *YEAR_2026)
+    assert (proved[""], proved[PREVENTION], proved[PARCOURS]) == (4, 3, 1)
+    # 2024 meets year 1 only (from 01/03/2024).
+    assert _value("livrables_expected", date(2024, 1, 1), date(2024, 12, 31))[CRISE] == 1
+    assert _value("livrables_expected", date(2024, 1, 1), date(2024, 2, 29))[""] == 0
+    assert _value("livrables_with_proof", date(2024, 1, 1), date(2024, 12, 31))[""] == 0
+
+
+def test_livrables_query_count_does_not_grow(years):
+    y2 = years[1]
+    for i in range(3):
+        _proof(_livrable(y2, "prevention", f"L{i}"), datetime(2025, 6, 1, tzinfo=UTC))
+    few = {code: _queries(code, y2.start, y2.end) for code in CODES[-2:]}
+    for i in range(27):
+        _proof(_livrable(y2, "parcours", f"M{i}"), datetime(2025, 6, 1, tzinfo=UTC))
+    many = {code: _queries(code, y2.start, y2.end) for code in CODES[-2:]}
+    for code in CODES[-2:]:
+        assert many[code][0] == few[code][0], code
+        assert (few[code][1][""], many[code][1][""]) == (3, 30)
