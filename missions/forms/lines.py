@@ -10,16 +10,34 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from cpts.forms.association import BootstrapFormMixin
 from cpts.forms.fields import FrenchDecimalField
 from missions.earning import Band, Tier
 from missions.models import AchievedSource, Direction, IndicatorLine, LineKind, LivrableStatus
-from missions.services.lines import LineData, check_proof_file
+from missions.services.lines import MEASURED_KINDS, LineData, check_proof_file
 
 TIER_ROWS = 6
 BAND_ROWS = 6
+
+
+def indicator_model() -> type[Model]:
+    """IndicatorDefinition, reached through the line's foreign key (missions does not import
+    the indicators application)."""
+    model = IndicatorLine._meta.get_field("indicator").related_model
+    assert isinstance(model, type)
+    return model
+
+
+class IndicatorChoiceField(forms.ModelChoiceField):
+    """Active indicators, ordered and labelled by mission ("Prévention · Événements tenus")."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.mission_id is None:
+            return str(_("Sans mission · %(label)s") % {"label": obj.label})
+        return f"{obj.mission.name} · {obj.label}"
 
 
 def french_number(value: Decimal | None) -> str | None:
@@ -69,9 +87,27 @@ class LineForm(_Styled, forms.Form):
     amount = _amount(_("Montant (€)"))
     baseline = _decimal(_("Valeur de départ"))
     target = _decimal(_("Cible"))
+    indicator = IndicatorChoiceField(
+        label=_("Indicateur suivi"),
+        queryset=IndicatorLine.objects.none(),
+        required=False,
+        empty_label=_("Aucun : valeur atteinte saisie à la main"),
+        help_text=_(
+            "Pour une ligne à cible, à paliers ou à tranches : la valeur atteinte suit alors la "
+            "dernière mesure de l'indicateur pour l'année de contrat."
+        ),
+        error_messages={"invalid_choice": _("Cet indicateur n'existe pas ou n'est plus actif.")},
+    )
 
     def __init__(self, *args: Any, with_livrables: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        indicator_field: Any = self.fields["indicator"]
+        indicator_field.queryset = (
+            indicator_model()
+            ._default_manager.filter(is_active=True)
+            .select_related("mission")
+            .order_by("mission__position", "mission__key", "position", "code")
+        )
         self.fields["label"].error_messages["required"] = _("Donnez un intitulé à la ligne.")
         self.fields["amount"].help_text = _(
             "Pour les paliers et les tranches, le montant est celui du meilleur palier ou de la "
@@ -96,7 +132,20 @@ class LineForm(_Styled, forms.Form):
             "amount": french_number(line.amount),
             "baseline": french_number(line.baseline),
             "target": french_number(line.target),
+            "indicator": line.indicator_id,
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("indicator") is not None and data.get("kind") not in MEASURED_KINDS:
+            self.add_error(
+                "indicator",
+                _(
+                    "Seule une ligne à cible, à paliers ou à tranches peut suivre un indicateur : "
+                    "une action se valide par « réalisée »."
+                ),
+            )
+        return data
 
 
 class TierRowForm(_Styled, forms.Form):
@@ -229,6 +278,10 @@ class LineEditor:
             bands=bands,
         )
 
+    def indicator(self) -> Any:
+        """The indicator chosen for the line (an IndicatorDefinition), or None."""
+        return self.form.cleaned_data.get("indicator")
+
     def livrables(self) -> list[str]:
         text = self.form.cleaned_data.get("livrables") or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
@@ -289,6 +342,30 @@ class AssessForm(_Styled, forms.Form):
             del self.fields["done"]
             self.fields["achieved"].required = True
             self.fields["achieved"].error_messages["required"] = _("Saisissez la valeur atteinte.")
+            if line.indicator_id is not None:
+                # The value comes from the indicator's measurements: shown, not typed.
+                # The note is the measurement's too (the sync writes it); a proof may be added.
+                for name in ("achieved", "source", "note"):
+                    self.fields[name].disabled = True
+                self.fields["achieved"].required = False
+                self.fields["achieved"].help_text = _(
+                    "Valeur suivie par un indicateur : elle change avec ses mesures."
+                )
+
+    @property
+    def follows_indicator(self) -> bool:
+        return self.line.indicator_id is not None and "achieved" in self.fields
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.follows_indicator and self.line.achieved is None:
+            raise ValidationError(
+                _(
+                    "L'indicateur suivi n'a pas encore de mesure pour cette année de contrat : "
+                    "la valeur atteinte viendra de sa prochaine mesure."
+                )
+            )
+        return data
 
     def clean_achieved(self) -> Any:
         achieved = self.cleaned_data.get("achieved")

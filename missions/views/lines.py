@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,6 +76,15 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The line itself -----------------------------------------------------------------------
 
 
+def _save_link(line: IndicatorLine, indicator: Any) -> None:
+    """Point the line at an indicator (or at none). The indicators application listens to
+    this save and sets the line's achieved value from the contract-year measurement."""
+    indicator_id = indicator.pk if indicator is not None else None
+    if line.indicator_id != indicator_id:
+        line.indicator = indicator
+        line.save(update_fields=["indicator", "updated_at"])
+
+
 def _form_page(request: HttpRequest, editor: LineEditor, context: dict[str, Any]) -> HttpResponse:
     return render(request, "missions/lines/line_form.html", {**context, "editor": editor})
 
@@ -91,9 +101,14 @@ def line_create(request: HttpRequest, pk: int) -> HttpResponse:
     editor = LineEditor(request.POST, with_livrables=True)
     if editor.is_valid():
         try:
-            line = services.create_line(
-                envelope, editor.data(), livrables=editor.livrables(), by=logged_in_user(request)
-            )
+            with transaction.atomic():
+                line = services.create_line(
+                    envelope,
+                    editor.data(),
+                    livrables=editor.livrables(),
+                    by=logged_in_user(request),
+                )
+                _save_link(line, editor.indicator())
         except ValidationError as error:
             editor.add_service_errors(error)
         else:
@@ -114,7 +129,9 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     editor = LineEditor(request.POST, line=line)
     if editor.is_valid():
         try:
-            services.update_line(line, editor.data(), by=logged_in_user(request))
+            with transaction.atomic():
+                services.update_line(line, editor.data(), by=logged_in_user(request))
+                _save_link(line, editor.indicator())
         except ValidationError as error:
             editor.add_service_errors(error)
         else:
