@@ -23,6 +23,8 @@ from members.models.members import MemberStatus
 from members.models.reference import MemberKind
 from members.selectors.fees import up_to_date_q
 
+# Measurement.breakdown holds 120 characters (a collège name alone may hold as many).
+BREAKDOWN_LENGTH = 120
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -45,11 +47,12 @@ def profession_key(kind: str, label: str | None) -> str:
         name = gettext("(structure)")
     else:
         name = gettext("(non renseignée)")
-    return gettext("Profession : %(name)s") % {"name": name}
+    return (gettext("Profession : %(name)s") % {"name": name})[:BREAKDOWN_LENGTH]
 
 
 def college_key(name: str | None) -> str:
-    return gettext("Collège : %(name)s") % {"name": name or gettext("(aucun)")}
+    key = gettext("Collège : %(name)s") % {"name": name or gettext("(aucun)")}
+    return key[:BREAKDOWN_LENGTH]
 
 
 def grouped_counts(members: QuerySet[Any], **aggregates: Aggregate) -> dict[str, dict[str, int]]:

@@ -202,6 +202,14 @@ def test_members_new(base: dict[str, Member]) -> None:
     assert part(members_new(datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))) == 3
 
 
+def test_long_college_name_fits_the_breakdown_column(association: Any) -> None:
+    college = CollegeFactory.create(name="Collège des usagers " + "x" * 100)
+    MemberFactory.create(college=college, joined_on=datetime.date(2025, 1, 1))
+    keys = [key for key in as_breakdown(members_active(START, END)) if key.startswith("Collège")]
+    assert keys == [("Collège : " + college.name)[:120]]
+    assert len(keys[0]) == 120
+
+
 def test_registered_with_french_labels() -> None:
     registry = registered_indicators()
     for code in ("members_active", "members_up_to_date", "members_new"):
