@@ -14,12 +14,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from indicators.models import IndicatorDefinition, IndicatorSource, Unit
 from indicators.periods import Period, PeriodError, outside_contract, parse_period
@@ -66,39 +64,6 @@ MAX_ROWS = 2_000
 MAX_BREAKDOWN = 120
 MAX_NOTE = 500
 DECIMALS = Decimal("0.0001")  # the precision of Measurement.value
-
-COLUMN_HELP = (
-    (
-        COLUMN_TITLES[INDICATOR],
-        gettext_lazy(
-            "code de l'indicateur ou son intitulé exact (majuscules et accents sans "
-            "importance) ; obligatoire"
-        ),
-        "national_no_mt_ald",
-    ),
-    (
-        COLUMN_TITLES[PERIOD],
-        gettext_lazy(
-            "2025 (année civile), T1 2025 ou 2025-T1 (trimestre), 03/2025 ou mars 2025 (mois), "
-            "A2 ou Année 2 (deuxième année du contrat) ; obligatoire"
-        ),
-        "A2",
-    ),
-    (
-        COLUMN_TITLES[VALUE],
-        gettext_lazy(
-            "nombre à la française ou non : 66,26 — 66,26 % — 1 234 — 1 234,5 — 66.26 ; "
-            "un pourcentage entre 0 et 100 ; obligatoire"
-        ),
-        "66,26 %",
-    ),
-    (
-        COLUMN_TITLES[BREAKDOWN],
-        gettext_lazy("sous-total (profession, commune…) ; vide pour le total"),
-        "",
-    ),
-    (COLUMN_TITLES[NOTE], gettext_lazy("précision gardée avec la valeur (facultatif)"), ""),
-)
 
 
 @dataclass(frozen=True)
@@ -437,52 +402,3 @@ def _check_value(row: CheckedRow, cell: Any) -> None:
         row.error(VALUE, reason)
         return
     row.value = value
-
-
-# -- the template ---------------------------------------------------------------------------
-
-TEMPLATE_CSV_PATH = Path(__file__).resolve().parent / "data" / "modele-import-indicateurs.csv"
-
-
-def template_csv() -> bytes:
-    """The template as CSV (indicators/data/modele-import-indicateurs.csv): UTF-8 with BOM,
-    separated by ``;``."""
-    return TEMPLATE_CSV_PATH.read_bytes()
-
-
-def template_xlsx(indicators: list[IndicatorDefinition]) -> bytes:
-    """The template as XLSX: a "Valeurs" sheet with the header row, a "Mode d'emploi" sheet
-    documenting the columns and an "Indicateurs" sheet listing the importable indicators."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = _("Valeurs")
-    sheet.append([COLUMN_TITLES[column] for column in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter in "ABCDE":
-        sheet.column_dimensions[letter].number_format = "@"
-        sheet.column_dimensions[letter].width = 24
-    help_sheet = workbook.create_sheet(_("Mode d'emploi"))
-    help_sheet.append([_("colonne"), _("contenu"), _("exemple")])
-    for column, description, example in COLUMN_HELP:
-        help_sheet.append([column, str(description), example])
-    help_sheet.append([])
-    help_sheet.append([_("Tout ou rien : une seule ligne en erreur et rien n'est enregistré.")])
-    help_sheet.column_dimensions["A"].width = 16
-    help_sheet.column_dimensions["B"].width = 100
-    catalogue = workbook.create_sheet(_("Indicateurs"))
-    catalogue.append([_("code"), _("intitulé"), _("unité")])
-    for definition in indicators:
-        catalogue.append([definition.code, definition.label, definition.get_unit_display()])
-    catalogue.column_dimensions["A"].width = 32
-    catalogue.column_dimensions["B"].width = 80
-    for worksheet in (help_sheet, catalogue):
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()

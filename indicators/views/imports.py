@@ -6,6 +6,8 @@ the two steps under an unguessable token that only the uploader's session knows.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -13,19 +15,102 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cpts.jobs import request_document
 from cpts.permissions import permission_required
 from indicators.forms.imports import IndicatorImportForm
 from indicators.import_jobs import INDICATOR_IMPORT_KIND
-from indicators.importing import COLUMN_HELP, template_csv, template_xlsx
+from indicators.importing import BREAKDOWN, COLUMN_TITLES, COLUMNS, INDICATOR, NOTE, PERIOD, VALUE
 from indicators.models import IndicatorDefinition, IndicatorSource
 from indicators.services.imports import run_import
 from members.services.imports import load_pending, store_pending
 
 SESSION_KEY = "indicator_imports"  # token → {"name": original file name}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+COLUMN_HELP = (
+    (
+        COLUMN_TITLES[INDICATOR],
+        gettext_lazy(
+            "code de l'indicateur ou son intitulé exact (majuscules et accents sans "
+            "importance) ; obligatoire"
+        ),
+        "national_no_mt_ald",
+    ),
+    (
+        COLUMN_TITLES[PERIOD],
+        gettext_lazy(
+            "2025 (année civile), T1 2025 ou 2025-T1 (trimestre), 03/2025 ou mars 2025 (mois), "
+            "A2 ou Année 2 (deuxième année du contrat) ; obligatoire"
+        ),
+        "A2",
+    ),
+    (
+        COLUMN_TITLES[VALUE],
+        gettext_lazy(
+            "nombre à la française ou non : 66,26 — 66,26 % — 1 234 — 1 234,5 — 66.26 ; "
+            "un pourcentage entre 0 et 100 ; obligatoire"
+        ),
+        "66,26 %",
+    ),
+    (
+        COLUMN_TITLES[BREAKDOWN],
+        gettext_lazy("sous-total (profession, commune…) ; vide pour le total"),
+        "",
+    ),
+    (COLUMN_TITLES[NOTE], gettext_lazy("précision gardée avec la valeur (facultatif)"), ""),
+)
+
+
+TEMPLATE_CSV_PATH = (
+    Path(__file__).resolve().parent.parent / "data" / "modele-import-indicateurs.csv"
+)
+
+
+def template_csv() -> bytes:
+    """The template as CSV (indicators/data/modele-import-indicateurs.csv): UTF-8 with BOM,
+    separated by ``;``."""
+    return TEMPLATE_CSV_PATH.read_bytes()
+
+
+def template_xlsx(indicators: list[IndicatorDefinition]) -> bytes:
+    """The template as XLSX: a "Valeurs" sheet with the header row, a "Mode d'emploi" sheet
+    documenting the columns and an "Indicateurs" sheet listing the importable indicators."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Valeurs")
+    sheet.append([COLUMN_TITLES[column] for column in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter in "ABCDE":
+        sheet.column_dimensions[letter].number_format = "@"
+        sheet.column_dimensions[letter].width = 24
+    help_sheet = workbook.create_sheet(_("Mode d'emploi"))
+    help_sheet.append([_("colonne"), _("contenu"), _("exemple")])
+    for column, description, example in COLUMN_HELP:
+        help_sheet.append([column, str(description), example])
+    help_sheet.append([])
+    help_sheet.append([_("Tout ou rien : une seule ligne en erreur et rien n'est enregistré.")])
+    help_sheet.column_dimensions["A"].width = 16
+    help_sheet.column_dimensions["B"].width = 100
+    catalogue = workbook.create_sheet(_("Indicateurs"))
+    catalogue.append([_("code"), _("intitulé"), _("unité")])
+    for definition in indicators:
+        catalogue.append([definition.code, definition.label, definition.get_unit_display()])
+    catalogue.column_dimensions["A"].width = 32
+    catalogue.column_dimensions["B"].width = 80
+    for worksheet in (help_sheet, catalogue):
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
 
 
 def _importable() -> list[IndicatorDefinition]:

@@ -17,8 +17,8 @@ from indicators.importing import (
     NumberError,
     parse_number,
     read_indicator_file,
-    template_csv,
 )
+from indicators.views.imports import template_csv
 from members.importing import ImportFileError
 from missions.models import Contract, ContractStatus, ContractYear, Taille
 
