@@ -45,6 +45,7 @@ from governance.models import (
     Proxy,
     Resolution,
 )
+from indicators.models import IndicatorDefinition, Measurement
 from members.models import College, FeeRule, Member, MembershipRequest
 from members.models.adhesions import PaymentMethod
 from members.services.adhesions import ensure_adhesion, record_payment
@@ -248,7 +249,28 @@ def matrix_objects(association, settings, tmp_path, adherent, referent) -> am.Ma
         membership_request=membership_request,
         **governance,
         **_contract_objects(governance["group"]),
+        **_indicator_objects(),
     )
+
+
+def _indicator_objects() -> dict[str, Any]:
+    indicator = IndicatorDefinition.objects.get(code="screening_colorectal_rate")
+    year = timezone.localdate().year
+    measurement = Measurement(
+        indicator=indicator,
+        period_kind="year",
+        period_key=str(year),
+        period_start=date(year, 1, 1),
+        period_end=date(year, 12, 31),
+        value=Decimal("70"),
+        source="manual",
+    )
+    measurement.proof.save("extraction.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return {
+        "indicator": indicator,
+        "computed_indicator": IndicatorDefinition.objects.filter(source="computed").first(),
+        "measurement": measurement,
+    }
 
 
 def _contract_objects(group: Body) -> dict[str, Any]:

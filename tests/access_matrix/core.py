@@ -24,6 +24,7 @@ from governance.models import (
     Proxy,
     Resolution,
 )
+from indicators.models import IndicatorDefinition, Measurement
 from members.models import Adhesion, College, FeeRule, Member, MembershipRequest, Payment
 from missions.models import (
     Action,
@@ -116,6 +117,10 @@ class MatrixObjects:
     proxy: Proxy  # a convened member gives their ``ag_meeting`` vote to ``member``
     agenda_item: AgendaItem  # of ``group_meeting``
     agenda_document: AgendaDocument  # of ``agenda_item``, with its file
+    # Indicators
+    indicator: IndicatorDefinition  # imported (colorectal screening rate)
+    computed_indicator: IndicatorDefinition
+    measurement: Measurement  # of ``indicator``, typed by hand, with its proof
 
 
 KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]
