@@ -237,11 +237,15 @@ def parse_number(text: str) -> tuple[Decimal, bool]:
             _("« %(text)s » n'est pas un nombre (exemples : 66,26 ; 66,26 %% ; 1 234,5).")
             % {"text": text}
         )
+    return rounded(Decimal(compact), text), percent
+
+
+def rounded(value: Decimal, text: str) -> Decimal:
+    """``value`` to the precision of a measurement; NumberError when far too large."""
     try:
-        value = Decimal(compact)
-    except InvalidOperation as error:  # pragma: no cover - the pattern rules it out
-        raise NumberError(_("« %(text)s » n'est pas un nombre.") % {"text": text}) from error
-    return value.quantize(DECIMALS, rounding=ROUND_HALF_UP), percent
+        return value.quantize(DECIMALS, rounding=ROUND_HALF_UP)
+    except InvalidOperation as error:
+        raise NumberError(_("« %(text)s » : nombre trop grand.") % {"text": text}) from error
 
 
 # -- checking rows --------------------------------------------------------------------------
@@ -301,7 +305,7 @@ def check_rows(table: ImportTable) -> list[CheckedRow]:
 def _text(raw: RawRow, column: str) -> str:
     value = raw.cells.get(column, "")
     if isinstance(value, Decimal):
-        return str(value.normalize()).replace(".", ",")
+        return f"{value.normalize():f}".replace(".", ",")
     return str(value)
 
 
@@ -375,17 +379,17 @@ def _check_period(row: CheckedRow, contract: Contract | None) -> None:
 
 
 def _check_value(row: CheckedRow, cell: Any) -> None:
-    if isinstance(cell, Decimal):
-        value, percent = cell.quantize(DECIMALS, rounding=ROUND_HALF_UP), False
-    elif not row.value_text:
+    if not row.value_text:
         row.error(VALUE, _("valeur manquante."))
         return
-    else:
-        try:
+    try:
+        if isinstance(cell, Decimal):
+            value, percent = rounded(cell, row.value_text), False
+        else:
             value, percent = parse_number(row.value_text)
-        except NumberError as error:
-            row.error(VALUE, str(error))
-            return
+    except NumberError as error:
+        row.error(VALUE, str(error))
+        return
     indicator = row.indicator
     if indicator is None:
         row.value = value

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from indicators.importing import read_indicator_file
+from indicators.importing import check_rows, read_indicator_file
 from indicators.models import IndicatorDefinition, Measurement, MeasurementSource
 from indicators.periods import calendar_year, contract_year_period
 from indicators.services.imports import INVALID, NEW, SKIP, UPDATE, run_import
@@ -124,6 +124,7 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(contract: Contract) 
         f"{ALD};;;;",  # 12
         f"{ALD};A1;12 %;;",  # 13: a percentage for a count
         f"{ALD};A7;10;;",  # 14
+        f"{ALD};A3;1 000 000 000 000;;",  # 15
     )
     assert errors_of(content) == [
         "ligne 3, indicateur: « inconnu_x » : indicateur inconnu (ni un code ni un intitulé du "
@@ -142,6 +143,7 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(contract: Contract) 
         "ligne 13, valeur: « 12 % » est un pourcentage, or « Patients en ALD sans médecin "
         "traitant » n'en est pas un.",
         "ligne 14, période: « A7 » : le contrat n'a pas d'année 7.",
+        "ligne 15, valeur: La valeur est trop grande.",
     ]
 
 
@@ -302,6 +304,13 @@ def test_xlsx_with_numeric_and_percent_cells(contract: Contract) -> None:
         ("A2", "", D("303")),
         ("A2", "Lodève", D("12")),
     ]
+
+
+def test_xlsx_numbers_in_messages_are_written_as_typed(contract: Contract) -> None:
+    content = xlsx_bytes([["indicateur", "période", "valeur"], ["inconnu", "A2", 1000]])
+    (row,) = check_rows(read_indicator_file(content, "cpam.xlsx"))
+    assert (row.value_text, row.value) == ("1000", D("1000"))
+    assert check(content, "cpam.xlsx").rows[0].value_display == "1\u00a0000"
 
 
 def test_xlsx_percent_cell_for_a_count_is_refused(contract: Contract) -> None:

@@ -100,3 +100,19 @@ def test_an_unreadable_or_missing_file_exits_1(tmp_path: Path) -> None:
     code, output = run(str(no_value))
     assert code == 1 and "Colonne(s) obligatoire(s) absente(s) : valeur" in output
     assert not Measurement.objects.exists()
+
+
+def test_the_documented_example_imports_cleanly(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "indicator-import.md").read_text()
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "exemple.csv"
+    path.write_text(example, encoding="utf-8")
+    code, output = run(str(path))
+    assert (code, output.strip()) == (0, "nouvelles: 5, modifiées: 0, inchangées: 0, erreurs: 0")
+    assert sorted(Measurement.objects.values_list("period_key", "breakdown", "value")) == [
+        ("2025", "", D("66.26")),
+        ("2026-T1", "", D("18")),
+        ("2026-T1", "Lodève", D("7")),
+        ("A2", "", D("303")),
+        ("A2", "", D("1234")),
+    ]

@@ -102,6 +102,11 @@ def test_text_is_not_a_number(text: str) -> None:
         parse_number(text)
 
 
+def test_a_number_too_large_for_any_measurement_is_refused() -> None:
+    with pytest.raises(NumberError, match="nombre trop grand"):
+        parse_number("1" + "0" * 40)
+
+
 def test_csv_with_semicolons_bom_and_accented_headers() -> None:
     content = csv_bytes(
         "national_no_mt_ald;A2;303;;", header="Indicateur;PÉRIODE;Valeur;Ventilation;Commentaire"
