@@ -127,8 +127,13 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not editable(indicator):
         raise Http404
     contract = selectors.contract_with_years()
+    shown = selectors.default_period(contract)
     form = MeasurementForm(
-        request.POST or None, request.FILES or None, indicator=indicator, contract=contract
+        request.POST or None,
+        request.FILES or None,
+        indicator=indicator,
+        contract=contract,
+        initial={"contract_year": shown.key if shown.contract_year_id else ""},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

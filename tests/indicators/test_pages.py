@@ -502,8 +502,10 @@ def test_the_recompute_button_queues_a_job_for_the_period_shown(
     assert document.parameters == {"contract_year": contract.years.get(number=2).pk}
     assert document.requested_by == coordinator
 
-    client.post(reverse("indicator_recompute"), {"periode": "2025"})
-    assert GeneratedDocument.objects.order_by("-pk").first().parameters == {"period": "2025"}  # type: ignore[union-attr]
+    for text, key in (("2025", "2025"), ("T3 2025", "2025-T3"), ("mars 2026", "2026-03")):
+        client.post(reverse("indicator_recompute"), {"periode": text})
+        latest = GeneratedDocument.objects.order_by("-pk").first()
+        assert latest is not None and latest.parameters == {"period": key}
 
 
 def test_a_bad_recompute_period_is_refused_with_a_message(coordinator: User, contract: Any):
