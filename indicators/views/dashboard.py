@@ -1,4 +1,5 @@
-"""The coordinator's dashboard: the first page after login for the coordination, bureau and CA."""
+"""The coordinator's dashboard: the first page after login for the coordination, bureau and
+CA (read-only for the board: action buttons follow each reader's permissions)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 
 from cpts.permissions import permission_required
-from cpts.selectors.territory import territory_summary
+from indicators.selectors.dashboard import dashboard_for
 
 
 @permission_required("backoffice.view")
 def backoffice_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/home.html", {"territory": territory_summary()})
+    return render(request, "backoffice/home.html", {"dashboard": dashboard_for(request.user)})
 
 
 urlpatterns: list[URLPattern] = [
