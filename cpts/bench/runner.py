@@ -206,6 +206,9 @@ def measure_command(command: BenchCommand, scale: int, runs: int) -> Measurement
 
 
 def measure_job(job: BenchJob, requested_by: User, scale: int, runs: int) -> Measurement:
+    if job.prepare is not None:
+        job.prepare()
+
     def new_document() -> GeneratedDocument:
         return GeneratedDocument.objects.create(
             kind=job.kind, parameters=dict(job.parameters), requested_by=requested_by
