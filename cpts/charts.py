@@ -203,20 +203,32 @@ def _category_labels(labels: Sequence[str], centers: Sequence[float], y: float) 
 def _references(
     frame: _Frame, references: Sequence[ReferenceLine], value_format: Formatter
 ) -> list[str]:
-    """Dashed horizontal lines, each labelled at its right end with its name and value."""
+    """Dashed horizontal lines, each labelled with its name and value; from the lowest value
+    up, labels alternate between the right and the left end so close lines stay legible."""
     if not references:
         return []
     parts = ['<g class="references">']
     right = frame.left + frame.width
-    for reference in references:
+    by_value = sorted(range(len(references)), key=lambda i: float(references[i].value))
+    rank = {position: index for index, position in enumerate(by_value)}
+    for position, reference in enumerate(references):
         y = frame.y(float(reference.value))
         text = f"{reference.label} : {value_format(reference.value)}"
+        at_right = rank[position] % 2 == 0
+        label = _text(
+            right if at_right else frame.left + 4,
+            y - 4,
+            text,
+            text_anchor="end" if at_right else "start",
+            fill=reference.color,
+            font_size="11",
+        )
         parts.append(
             f'<g class="reference" data-value="{float(reference.value)}">'
             f"<title>{escape(text)}</title>"
             f'<line x1="{frame.left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" '
             f'stroke="{reference.color}" stroke-width="1.5" stroke-dasharray="6 4"/>'
-            + _text(right, y - 4, text, text_anchor="end", fill=reference.color, font_size="11")
+            + label
             + "</g>"
         )
     parts.append("</g>")

@@ -72,3 +72,25 @@ def test_reference_labels_are_escaped_and_an_empty_series_stays_empty() -> None:
     assert "&lt;Cible &amp; co&gt;" in chart
     empty = line_chart(["a"], [Series("n", [None])], title="n", references=[ReferenceLine("C", 6)])
     assert "Aucune donnée à représenter" in empty
+
+
+def test_labels_of_close_lines_alternate_between_the_two_ends() -> None:
+    svg = ET.fromstring(
+        line_chart(
+            ["A1", "A2"],
+            [Series("Taux", [66, 71])],
+            title="Taux",
+            references=[
+                ReferenceLine("Objectif", 75),
+                ReferenceLine("Socle", Decimal("69.7")),
+                ReferenceLine("Intermédiaire", Decimal("72.4")),
+            ],
+        )
+    )
+    anchors = {}
+    for group in _references(svg):
+        text = group.find(f"{SVG}text")
+        assert text is not None and text.text is not None
+        anchors[text.text.split(" :")[0]] = text.get("text-anchor")
+    # by value: Socle (right), Intermédiaire (left), Objectif (right)
+    assert anchors == {"Socle": "end", "Intermédiaire": "start", "Objectif": "end"}
