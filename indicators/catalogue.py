@@ -108,6 +108,15 @@ NATIONAL = (
         ),
     ),
     Imported(
+        "screening_cervical_rate",
+        _("Taux de dépistage du cancer du col de l'utérus"),
+        "percent",
+        "increasing",
+        "prevention",
+        _("Taux de couverture du dépistage du cancer du col de l'utérus des assurées de 25 à 65 "
+          "ans du territoire (CPAM)."),
+    ),
+    Imported(
         "screening_colorectal_rate",
         _("Taux de participation au dépistage du cancer colorectal"),
         "percent",

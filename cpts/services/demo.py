@@ -198,6 +198,13 @@ def _missions_steps() -> list[DemoStep]:
     return list(MISSIONS_DEMO_STEPS)
 
 
+def _indicator_steps() -> list[DemoStep]:
+    """The indicators' steps (indicators/demo.py): CPAM values, linked lines, computed values."""
+    from indicators.demo import INDICATOR_DEMO_STEPS
+
+    return list(INDICATOR_DEMO_STEPS)
+
+
 # The steps, in order. Append a feature's own step here to extend the demo.
 DEMO_STEPS: list[DemoStep] = [
     ensure_communes,
@@ -207,6 +214,7 @@ DEMO_STEPS: list[DemoStep] = [
     *_member_steps(),
     *_governance_steps(),
     *_missions_steps(),
+    *_indicator_steps(),
 ]
 
 
