@@ -85,6 +85,7 @@ def test_linked_lines_show_the_measured_value(seeded: dict[str, Any]):
     # Five kinds of CPAM lines in each of the three years with lines.
     assert len(lines) == len(LINE_LINKS) * 3
     for line in lines:
+        assert line.indicator_id is not None
         measurement = contract_year_value(line.indicator_id, line.envelope.year_id)
         assert measurement is not None, line.label
         assert line.achieved == measurement.value, line.label
