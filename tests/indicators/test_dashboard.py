@@ -280,6 +280,17 @@ def test_contract_figures(data: dict[str, Any], coordinator: User) -> None:
         "Taux de dépistage",
     ]
     assert {row.contract_mission.mission.key for row in block.missions} >= {"prevention"}
+    assert [row.result.line.label for row in block.open_lines] == [
+        "Patients ALD sans médecin traitant",
+        "Réunions à organiser",
+    ]
+    assert block.open_lines_count == 2
+    [prevention] = block.mission_rows
+    assert (prevention.earned, prevention.reachable, prevention.potential) == (
+        D("5000"),
+        D("15000"),
+        D("22500"),
+    )
     financing = block.financing
     assert financing is not None
     # Expected: fonctionnement 50 000 at signature, fixed 15 000 advance at the year's start
@@ -296,6 +307,37 @@ def test_contract_figures(data: dict[str, Any], coordinator: User) -> None:
         "Part variable des missions",
     ]
     assert figure.rows[1][1:] == (f"20{NB}000,00{NB}€", f"10{NB}000,00{NB}€")
+
+
+def test_long_lists_are_cut(data: dict[str, Any], coordinator: User) -> None:
+    """The dashboard lists at most ten open lines and ten lines missing livrables, the
+    largest first; the totals still count them all."""
+    envelope = MissionEnvelope.objects.get(mission__key="prevention")
+    for index in range(12):
+        line = IndicatorLine.objects.create(
+            envelope=envelope,
+            position=10 + index,
+            label=f"Action {index}",
+            kind=LineKind.BINARY,
+            amount=D(100 + index),
+        )
+        Livrable.objects.create(line=line, label="Compte rendu")
+    block = dashboard_for(coordinator, data["now"]).contract
+    assert block is not None
+    assert block.open_lines_count == 14
+    assert [row.result.potential for row in block.open_lines][:3] == [
+        D("9000"),
+        D("6000"),
+        D("111"),
+    ]
+    assert len(block.open_lines) == 10
+    assert block.reachable == D("15000") + sum(D(100 + index) for index in range(12))
+    assert len(block.lines_with_missing_livrables) == 14
+    assert len(block.lines_with_missing_livrables_shown) == 10
+    html = _page(coordinator)
+    assert html.count('data-testid="indicator-lines"') == 1
+    assert "→ les 14 lignes à atteindre sur la page de l'année" in html
+    assert "→ les 14 lignes dont des livrables manquent" in html
 
 
 def test_finance_hidden_without_finance_view(data: dict[str, Any]) -> None:

@@ -39,6 +39,27 @@ class LineRow:
     objective: str  # what its result is measured against, in words
 
 
+LINES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class MissionRow:
+    """A mission's variable part this year: earned, still reachable, at most."""
+
+    envelope_id: int
+    name: str
+    variable: Decimal
+    earned: Decimal
+    reachable: Decimal
+    potential: Decimal
+
+
+def _reachable(rows: list[LineRow]) -> Decimal:
+    """The potential of the lines that have earned nothing yet (a line that reached a lower
+    tier counts as earned: its higher tiers are not added)."""
+    return sum((row.result.potential for row in rows if not row.result.earned), ZERO)
+
+
 @dataclass(frozen=True)
 class ContractBlock:
     contract: Contract
@@ -65,13 +86,47 @@ class ContractBlock:
 
     @property
     def reachable(self) -> Decimal:
-        """What is still reachable: the potential of the lines that have earned nothing yet
-        (a line that reached a lower tier counts as earned, its higher tiers are not added)."""
-        return sum((row.result.potential for row in self.lines if not row.result.earned), ZERO)
+        """What is still reachable (see ``_reachable``)."""
+        return _reachable(self.lines)
+
+    @property
+    def mission_rows(self) -> list[MissionRow]:
+        rows = []
+        for mission in self.result.missions if self.result else []:
+            lines = [
+                row for row in self.lines if row.result.line.envelope_id == mission.envelope.pk
+            ]
+            rows.append(
+                MissionRow(
+                    envelope_id=mission.envelope.pk,
+                    name=mission.envelope.mission.name,
+                    variable=mission.envelope.variable,
+                    earned=mission.earned,
+                    reachable=_reachable(lines),
+                    potential=mission.potential,
+                )
+            )
+        return rows
+
+    @property
+    def open_lines(self) -> list[LineRow]:
+        """The lines that have earned nothing yet, the largest potential first (at most
+        ``LINES_SHOWN``: the year's page lists them all)."""
+        open_rows = [row for row in self.lines if not row.result.earned]
+        open_rows.sort(key=lambda row: -row.result.potential)
+        return open_rows[:LINES_SHOWN]
+
+    @property
+    def open_lines_count(self) -> int:
+        return sum(1 for row in self.lines if not row.result.earned)
 
     @property
     def lines_with_missing_livrables(self) -> list[LineRow]:
         return [row for row in self.lines if row.result.livrables_missing]
+
+    @property
+    def lines_with_missing_livrables_shown(self) -> list[LineRow]:
+        return self.lines_with_missing_livrables[:LINES_SHOWN]
 
     @property
     def livrables_missing(self) -> int:
