@@ -115,6 +115,8 @@ ENTRIES: dict[str, Entry] = {
     "account_inactive": public(WHY_ALLAUTH),
     "account_signup": public(WHY_ALLAUTH),
     "account_reauthenticate": public(WHY_ALLAUTH, LOGGED_IN),
+    "account_request_reauthentication_code": public(WHY_ALLAUTH, LOGGED_IN),
+    "account_confirm_reauthentication_code": public(WHY_ALLAUTH, LOGGED_IN),
     "account_email": public(WHY_ALLAUTH, LOGGED_IN),
     "account_email_verification_sent": public(WHY_ALLAUTH),
     "account_change_password": public(WHY_ALLAUTH, LOGGED_IN),

@@ -41,8 +41,9 @@ def test_coordinator_extends_territory_and_downloads_identity_sheet(
     log_in(coordinator)
     expect(page).to_have_url(re.compile(re.escape(reverse("backoffice_home")) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(association.name)
-    expect(page.get_by_test_id("taille")).to_have_text(before.taille)
-    expect(page.get_by_test_id("commune-count")).to_have_text(str(before.commune_count))
+    summary = page.get_by_test_id("dashboard-territory")
+    expect(summary).to_contain_text(f"{before.commune_count} communes")
+    expect(summary).to_contain_text(f"taille ACI {before.taille}")
 
     page.get_by_role("link", name="Gérer le territoire").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("territory")) + "$"))

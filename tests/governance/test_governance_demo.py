@@ -352,8 +352,11 @@ def test_an_ag_in_january_gets_its_voters_from_early_renewals(seeded: dict[str, 
     today = timezone.localdate()
     year = today.year + 1
     with transaction.atomic():
-        # Nobody has renewed yet: an AG next January would have no voter.
-        assert not Adhesion.objects.filter(year=year).exists()
+        # The state before anyone renews (the demo itself renews early when its next AG
+        # falls next year, as in December): an AG next January would have no voter.
+        Payment.objects.filter(adhesion__year=year).delete()
+        Adhesion.objects.filter(year=year).delete()
+        FeeRule.objects.filter(year=year).delete()
         assert not voting_members(datetime.date(year, 1, 14)).exists()
         up_to_date = Member.objects.filter(up_to_date_q(today), status="active").count()
         created = seed_early_renewals(year, today)
