@@ -113,8 +113,10 @@ NATIONAL = (
         "percent",
         "increasing",
         "prevention",
-        _("Taux de couverture du dépistage du cancer du col de l'utérus des assurées de 25 à 65 "
-          "ans du territoire (CPAM)."),
+        _(
+            "Taux de couverture du dépistage du cancer du col de l'utérus des assurées de 25 à 65 "
+            "ans du territoire (CPAM)."
+        ),
     ),
     Imported(
         "screening_colorectal_rate",
