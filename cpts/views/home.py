@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from cpts.permissions import permission_required, user_can
+from cpts.portal import portal_sections
 from cpts.selectors.territory import territory_summary
 
 
@@ -23,7 +24,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @permission_required("portal.view")
 def portal_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"territory": territory_summary()})
+    """The adherent's home: the sections each application registers (``cpts/portal.py``),
+    each loaded by htmx, then the territory and the account links."""
+    return render(
+        request,
+        "portal/home.html",
+        {"territory": territory_summary(), "sections": portal_sections()},
+    )
 
 
 urlpatterns = [
