@@ -25,7 +25,7 @@ def sections() -> Iterator[None]:
 def test_sections_are_loaded_by_htmx_in_position_order(sections: None, adherent: User):
     portal.register_portal_section("zz-last", "directory", position=99)
     portal.register_portal_section("aa-first", "portal_profile", position=-1)
-    assert [s.key for s in portal.portal_sections()][0] == "aa-first"
+    assert portal.portal_sections()[0].key == "aa-first"
     client = Client()
     client.force_login(adherent)
     page = client.get(reverse("portal_home")).content.decode()
