@@ -47,6 +47,8 @@ PERMISSIONS: dict[str, Any] = {
     "indicators.manage": _("Recalculer, importer et saisir les valeurs des indicateurs"),
     "reports.view": _("Consulter les rapports et documents générés"),
     "reports.generate": _("Générer les rapports et documents"),
+    # Documents shared with the members (governance/views/library.py).
+    "library.manage": _("Gérer les documents partagés avec les adhérents"),
 }
 
 _BOARD = {
@@ -66,7 +68,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         _BOARD | {"association.manage", "finance.view", "governance.manage", "reports.generate"}
     ),
     Role.TRESORIER: frozenset(_BOARD | {"finance.view", "finance.approve", "reports.generate"}),
-    Role.SECRETAIRE: frozenset(_BOARD | {"governance.manage", "reports.generate"}),
+    Role.SECRETAIRE: frozenset(
+        _BOARD | {"governance.manage", "reports.generate", "library.manage"}
+    ),
     Role.MEMBRE_BUREAU: frozenset(_BOARD),
     Role.ADMINISTRATEUR: frozenset(_BOARD),
     Role.REFERENT: frozenset({"portal.view", "groups.lead"}),
