@@ -143,6 +143,12 @@ class AssociationIdentityForm(BootstrapFormMixin, forms.ModelForm):
         ),
     )
     payment_bic = forms.CharField(label=_("BIC"), required=False, max_length=20)
+    payment_url = forms.URLField(
+        label=_("Lien de paiement en ligne"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Par exemple la page HelloAsso de l'adhésion."),
+    )
 
     class Meta:
         model = Association

@@ -35,7 +35,7 @@ def upcoming_convocations(
     member: Member, now: datetime.datetime | None = None, limit: int = CARD_MEETINGS
 ) -> MeetingCards:
     """The member's next convocations (soonest first) with ``is_open`` (answers open) and
-    ``gave_proxy``; two queries."""
+    ``gave_proxy``, and how many more there are; two queries."""
     now = now or timezone.now()
     upcoming = (
         Convocation.objects.filter(member=member, meeting__starts_at__gte=now)
@@ -52,8 +52,7 @@ def upcoming_convocations(
         convocation.is_open = (  # type: ignore[attr-defined]
             convocation.meeting.status in OPEN_STATUSES and convocation.meeting.starts_at > now
         )
-    total = upcoming.count() if len(shown) == limit else len(shown)
-    return MeetingCards(convocations=shown, more=max(total - len(shown), 0))
+    return MeetingCards(convocations=shown, more=max(upcoming.count() - len(shown), 0))
 
 
 @dataclass
