@@ -95,7 +95,7 @@ def test_approved_minutes_are_listed_automatically_drafts_are_not(own: Member, a
     meeting = make_meeting(BodyKind.CA, days=-10, title="CA de mars")
     Minutes.objects.create(meeting=meeting, text="Brouillon")
     share("PV scanné de l'AG 2019", category="minutes")
-    page, entries = library_page(adherent, own, SharedDocumentCategory.MINUTES, 1)
+    _page, entries = library_page(adherent, own, SharedDocumentCategory.MINUTES, 1)
     titles = [e.title for e in entries]
     assert titles == ["PV scanné de l'AG 2019", "CA de janvier"]
     counts = {row.category: row.count for row in category_counts(adherent, own)}
