@@ -44,6 +44,7 @@ from governance.models import (
     Minutes,
     Proxy,
     Resolution,
+    SharedDocument,
 )
 from indicators.models import IndicatorDefinition, Measurement
 from members.models import College, FeeRule, Member, MembershipRequest
@@ -429,7 +430,21 @@ def _governance_objects(
     agenda_document = AgendaDocument.objects.create(
         item=agenda_item, title="Bilan", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bilan.pdf")
     )
+    shared_document = SharedDocument.objects.create(
+        title="Statuts",
+        category="statutes",
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="statuts.pdf"),
+    )
+    body_document = SharedDocument.objects.create(
+        title="Plan du groupe",
+        category="plans",
+        visibility="body",
+        body=other_group,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="plan.pdf"),
+    )
     return {
+        "shared_document": shared_document,
+        "body_document": body_document,
         "ag": ag,
         "ca": ca,
         "group": group,

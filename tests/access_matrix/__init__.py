@@ -8,7 +8,8 @@ whose URL disappeared, fails the test with a message saying what to do.
 Outcomes:
 - ``OK``: a 2xx, or a 3xx that does not lead to a login page;
 - ``LOGIN``: a redirect to a login page (allauth's, or the admin's for the admin);
-- ``"403"``, ``"404"``, ``"405"``, ``"410"``: that status code.
+- ``"400"``, ``"403"``, ``"404"``, ``"405"``, ``"410"``: that status code (400: a form
+  re-displayed with its errors).
 A 500 or an exception always fails.
 
 A view protected by ``permission_required(p)`` is declared with ``protected(p)``: its expected
