@@ -141,9 +141,9 @@ def library_page(
         )
         return page, [_document_entry(d) for d in page.object_list]
     uploaded = [_document_entry(d) for d in documents.order_by("-published_on", "pk")[:PAGE_SIZE]]
-    page = Paginator(approved_minutes(), PAGE_SIZE).get_page(page_number)
-    entries = [_minutes_entry(m) for m in page.object_list]
-    return page, (uploaded + entries) if page.number == 1 else entries
+    minutes_page = Paginator(approved_minutes(), PAGE_SIZE).get_page(page_number)
+    entries = [_minutes_entry(m) for m in minutes_page.object_list]
+    return minutes_page, (uploaded + entries) if minutes_page.number == 1 else entries
 
 
 def latest_entries(

@@ -4,6 +4,7 @@ working groups (theirs, and the open ones they may join). A fixed number of quer
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -27,7 +28,7 @@ CARD_MEETINGS = 3
 
 @dataclass
 class MeetingCards:
-    convocations: list[Convocation]
+    convocations: Sequence[Convocation]
     more: int  # upcoming convocations beyond those shown
 
 
@@ -112,7 +113,7 @@ def group_cards(member: Member | None, on: datetime.date | None = None) -> Group
         row = GroupRow(
             body=body,
             role=roles.get(body.pk),
-            size=body.size,  # type: ignore[attr-defined]
+            size=body.size,
             referents=referents.get(body.pk, []),
         )
         if row.role:

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'e-mails refusés',
                 'verbose_name_plural': 'e-mails refusés',
                 'ordering': ('member', 'category'),
-                'constraints': [models.UniqueConstraint(fields=('member', 'category'), name='email_opt_out_unique'), models.CheckConstraint(condition=models.Q(('category__in', ['legal', 'convocation']), _negated=True), name='email_opt_out_not_mandatory')],
+                'constraints': [models.UniqueConstraint(fields=('member', 'category'), name='email_opt_out_unique'), models.CheckConstraint(condition=models.Q(('category__in', ['convocation', 'legal']), _negated=True), name='email_opt_out_not_mandatory')],
             },
         ),
     ]

@@ -53,7 +53,7 @@ class EmailOptOut(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["member", "category"], name="email_opt_out_unique"),
             models.CheckConstraint(
-                condition=~Q(category__in=[str(c) for c in MANDATORY_CATEGORIES]),
+                condition=~Q(category__in=sorted(str(c) for c in MANDATORY_CATEGORIES)),
                 name="email_opt_out_not_mandatory",
             ),
         ]

@@ -150,7 +150,8 @@ def test_an_adherent_reads_and_opens_a_document_but_not_a_hidden_one(own: Member
     page = client.get(reverse("shared_documents")).content.decode()
     assert "Statuts de la CPTS" in page and "Notes du bureau" not in page
     response = client.get(reverse("shared_document_download", args=[statutes.pk]))
-    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert response.status_code == 200 and content.startswith(b"%PDF")
     assert client.get(reverse("shared_document_download", args=[hidden.pk])).status_code == 404
     bad = client.get(reverse("shared_documents"), {"categorie": "x", "page": "abc"})
     assert bad.status_code == 200
