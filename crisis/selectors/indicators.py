@@ -11,11 +11,11 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cpts.indicator_registry import Value, computed_indicator
-from crisis.models import RECEPTION_LABEL, Shift, ShiftNeed, SignUp
+from crisis.models import RECEPTION_LABEL, Shift, SignUp
 
 PARIS = ZoneInfo("Europe/Paris")
 HOUR = Decimal(60)
@@ -71,14 +71,13 @@ def professionals_mobilised(start: date, end: date) -> Value:
     position=11,
 )
 def shifts_filled(start: date, end: date) -> Value:
+    from crisis.selectors.rosters import short_need_exists
+
     first, after = period_bounds(start, end)
     shifts = Shift.objects.filter(starts_at__gte=first, starts_at__lt=after).order_by()
-    short_need = (
-        ShiftNeed.objects.filter(shift=OuterRef("pk"))
-        .annotate(taken=Count("signups"))
-        .filter(taken__lt=F("count"))
+    figures = shifts.aggregate(
+        filled=Count("pk", filter=~Q(short_need_exists())), total=Count("pk")
     )
-    figures = shifts.aggregate(filled=Count("pk", filter=~Q(Exists(short_need))), total=Count("pk"))
     return {"": figures["filled"], str(_("Créneaux proposés")): figures["total"]}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -108,21 +108,33 @@ class RosterTotals:
         return max(0, self.needed - self.taken)
 
 
+def short_need_exists() -> Exists:
+    """The shift has a need with fewer people signed up than it asks for."""
+    return Exists(
+        ShiftNeed.objects.filter(shift=OuterRef("pk"))
+        .annotate(signed=Count("signups"))
+        .filter(signed__lt=F("count"))
+    )
+
+
 def roster_totals(activation: Activation) -> RosterTotals:
-    shifts = with_fill(Shift.objects.filter(site__activation=activation)).order_by()
-    figures = shifts.aggregate(
-        shifts=Count("pk"),
-        filled=Count("pk", filter=Q(taken__gte=F("needed"))),
-        needed=Coalesce(Sum("needed"), 0),
-        taken=Coalesce(Sum("taken"), 0),
+    """The crisis's figures in four aggregate queries."""
+    shifts = Shift.objects.filter(site__activation=activation).order_by()
+    counts = shifts.aggregate(
+        shifts=Count("pk"), filled=Count("pk", filter=~Q(short_need_exists()))
     )
-    volunteers = (
-        SignUp.objects.filter(shift__site__activation=activation)
-        .values("member")
-        .distinct()
-        .count()
+    needed = ShiftNeed.objects.filter(shift__site__activation=activation).aggregate(
+        total=Coalesce(Sum("count"), 0)
+    )["total"]
+    signups = SignUp.objects.filter(shift__site__activation=activation).order_by()
+    taken = signups.aggregate(total=Count("pk"), volunteers=Count("member", distinct=True))
+    return RosterTotals(
+        shifts=counts["shifts"],
+        filled=counts["filled"],
+        needed=needed,
+        taken=taken["total"],
+        volunteers=taken["volunteers"],
     )
-    return RosterTotals(volunteers=volunteers, **figures)
 
 
 def activation_sites(activation: Activation) -> QuerySet[Site]:

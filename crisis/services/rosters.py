@@ -196,7 +196,7 @@ def _check_signup(member: Member, need: ShiftNeed, exclude: SignUp | None = None
     if member.status != MemberStatus.ACTIVE:
         raise ValidationError(_("Seul un membre actif peut s'inscrire sur un créneau."))
     if need.profession_id is not None and need.profession_id != member.profession_id:
-        needed = ", ".join(str(n.label) for n in shift.needs.select_related("profession"))
+        needed = ", ".join(f"{n.count} {n.label}" for n in shift.needs.select_related("profession"))
         raise ValidationError(
             _(
                 "Ce besoin est réservé aux %(need)s ; votre profession (%(yours)s) n'y "
