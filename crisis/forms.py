@@ -119,7 +119,10 @@ class PlanForm(StyledForm):
             )
 
     def clean_contact_tree(self) -> list[dict[str, str]]:
-        return parse_contact_tree(self.cleaned_data["contact_tree"])
+        try:
+            return parse_contact_tree(self.cleaned_data["contact_tree"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["contact_tree"]) from error
 
     def plan_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

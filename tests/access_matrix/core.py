@@ -41,7 +41,7 @@ from missions.models import (
 
 OK = "ok"
 LOGIN = "login"
-OUTCOMES = frozenset({OK, LOGIN, "403", "404", "405", "410"})
+OUTCOMES = frozenset({OK, LOGIN, "400", "403", "404", "405", "410"})
 
 PERSONAS = ("anonymous", "adherent", "referent", "tresorier", "president", "coordinator")
 
@@ -121,6 +121,8 @@ class MatrixObjects:
     indicator: IndicatorDefinition  # imported (colorectal screening rate)
     computed_indicator: IndicatorDefinition
     measurement: Measurement  # of ``indicator``, typed by hand, with its proof
+    # Crisis mission: a ``tests.access_matrix.crisis.CrisisObjects``
+    crisis: Any
 
 
 KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]
