@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from cpts.services.demo import seed_demo
 from crisis.demo import PAST_CRISIS_TITLE
 from crisis.models import Activation, AlertDelivery, PlanVersion, Shift, SignUp
 from crisis.selectors.activations import covered_years
 from crisis.selectors.rosters import roster_totals
-from cpts.services.demo import seed_demo
 from tests.conftest import ensure_reference_data
 
 

@@ -155,8 +155,8 @@ def test_pages_keep_a_constant_number_of_queries(
     where = site(crisis)
     client.force_login(coordinator)
     _grow(crisis, where, 2)
-    from crisis.services.alerts import send_alert
     from crisis.selectors.alerts import SegmentChoice
+    from crisis.services.alerts import send_alert
 
     alert = send_alert(
         subject="A", body="B", choice=SegmentChoice("everyone"), activation=crisis, by=coordinator
