@@ -4,6 +4,7 @@ address), the signed read-confirmation link and its public page."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -11,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from crisis.models import Alert, AlertDelivery, DeliveryStatus, Segment
-from crisis.selectors.alerts import SegmentChoice, read_token, segment_count, segment_members
+from crisis.selectors.alerts import (
+    SegmentChoice,
+    delivery_for_token,
+    read_token,
+    segment_count,
+    segment_members,
+)
 from crisis.services.alerts import send_alert
 from governance.models import Body, BodyKind, Mandate, MandateRole
 from members.models import PracticeSite
@@ -114,8 +121,12 @@ def test_sending_logs_each_recipient_and_confirms_the_reading(
     message = mail.outbox[0]
     assert message.to == [people["nurse"].email] and message.subject == "Canicule : niveau 3"
     delivery = rows[people["nurse"].pk]
-    link = reverse("alert_read", kwargs={"token": read_token(delivery)})
-    assert link in message.body
+    # The token carries its signing time: read the link the email holds.
+    found = re.search(r"https?://[^/\s]+(/alerte/[^\s]+/)", message.body)
+    assert found is not None
+    link = found.group(1)
+    assert delivery_for_token(link.split("/")[2]) == delivery
+    assert read_token(delivery).split(":")[0] == link.split("/")[2].split(":")[0]
     # The public page shows the message; the POST confirms once.
     page = client.get(link)
     assert page.status_code == 200 and "Appelez vos patients fragiles." in page.content.decode()
