@@ -10,5 +10,5 @@ _TIMESTAMPS = ["created_at", "updated_at"]
 
 for model in (Activation, Site, Shift, SignUp):
     auditlog.register(model, exclude_fields=_TIMESTAMPS)
-for model in (PlanVersion, ShiftNeed, Alert):
-    auditlog.register(model)
+for whole in (PlanVersion, ShiftNeed, Alert):
+    auditlog.register(whole)

@@ -228,7 +228,7 @@ def seed_past_crisis(context: DemoContext) -> None:
         needs = {
             need.profession.code if need.profession else None: need for need in shift.needs.all()
         }
-        plan = []
+        plan: list[tuple[list[Member], str | None, int]] = []
         if "infirmier" in needs:
             plan += [(nurses, "infirmier", 2 if index != 4 else 1)]  # one gap on the fifth shift
             plan += [(gps, "medecin_generaliste", 1)]

@@ -7,12 +7,13 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cpts.forms.association import BootstrapFormMixin
 from cpts.models import Association, Commune
-from crisis.models import SECTION_FIELDS, Activation, PlanVersion, Segment, Site
+from crisis.models import SECTION_FIELDS, Activation, PlanVersion, Segment, Site, Situation
 from crisis.services.plan import contact_tree_text, parse_contact_tree
 from governance.models import Body, BodyKind
 from members.models import Member, Profession
@@ -113,7 +114,7 @@ class PlanForm(StyledForm):
             cast(forms.ModelChoiceField, self.fields[name]).queryset = active_persons()
         labels = PlanVersion._meta
         for name in SECTION_FIELDS.values():
-            self.fields[name].label = labels.get_field(name).verbose_name
+            self.fields[name].label = cast(models.Field, labels.get_field(name)).verbose_name
             self.fields[name].help_text = _(
                 "Organisation, moyens, rôle des professionnels et partenaires mobilisés."
             )
@@ -132,9 +133,7 @@ class PlanForm(StyledForm):
 
 class ActivationForm(StyledForm):
     title = forms.CharField(label=_("Intitulé"), max_length=200)
-    situation = forms.ChoiceField(
-        label=_("Situation"), choices=Activation._meta.get_field("situation").choices
-    )  # type: ignore[arg-type]
+    situation = forms.ChoiceField(label=_("Situation"), choices=Situation.choices)
     started_on = forms.DateField(label=_("Début"), widget=_date_widget())
     ended_on = forms.DateField(label=_("Fin"), widget=_date_widget(), required=False)
     ars_recognised = forms.BooleanField(label=_("Reconnue par l'ARS"), required=False)

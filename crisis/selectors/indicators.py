@@ -105,5 +105,5 @@ def hours(start: date, end: date) -> Value:
     return {"": _hours(total), **breakdown}
 
 
-def _hours(minutes: object) -> Decimal:
+def _hours(minutes: int | Decimal | None) -> Decimal:
     return (Decimal(int(minutes or 0)) / HOUR).quantize(Decimal("0.01"))

@@ -81,14 +81,16 @@ class RosterFilters:
         )
 
 
-def roster_page(activation: Activation, filters: RosterFilters, page: object) -> Page[Shift]:
+def roster_page(
+    activation: Activation, filters: RosterFilters, page: str | int | None
+) -> Page[Shift]:
     """One page of the crisis's shifts with their needs (taken counts) and sign-ups: the
     same handful of queries whatever the number of shifts, members and sign-ups."""
     shifts = with_fill(Shift.objects.filter(site__activation=activation).select_related("site"))
     if filters.site is not None:
         shifts = shifts.filter(site_id=filters.site)
     if filters.gaps_only:
-        shifts = shifts.filter(taken__lt=F("needed"))
+        shifts = shifts.filter(taken__lt=F("needed"))  # type: ignore[misc]  # annotations
     shifts = shifts.prefetch_related(needs_prefetch(), signups_prefetch()).order_by(
         "starts_at", "pk"
     )

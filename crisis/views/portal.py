@@ -54,7 +54,7 @@ def portal_shifts(request: HttpRequest, member: Member) -> HttpResponse:
         shift.fitting = [  # type: ignore[attr-defined]
             need
             for need in shift.needs.all()
-            if need.profession_id in (None, member.profession_id) and need.taken < need.count
+            if need.profession_id in (None, member.profession_id) and need.taken < need.count  # type: ignore[attr-defined]
         ]
     return render(
         request,

@@ -119,7 +119,7 @@ WHY_ALERT_READ = (
 )
 # Any logged-in persona passes portal.view; those without a member record get the page
 # saying so (200); a sign-up of someone else is a 404.
-OWN_ONLY = {"referent": "404", "tresorier": "404", "president": "404"}
+OWN_ONLY: dict[str, Any] = {"referent": "404", "tresorier": "404", "president": "404"}
 VALID_SHIFT = {
     "starts_at": "2030-01-10T08:00",
     "ends_at": "2030-01-10T12:00",

@@ -122,7 +122,7 @@ def test_sending_logs_each_recipient_and_confirms_the_reading(
     assert message.to == [people["nurse"].email] and message.subject == "Canicule : niveau 3"
     delivery = rows[people["nurse"].pk]
     # The token carries its signing time: read the link the email holds.
-    found = re.search(r"https?://[^/\s]+(/alerte/[^\s]+/)", message.body)
+    found = re.search(r"https?://[^/\s]+(/alerte/[^\s]+/)", str(message.body))
     assert found is not None
     link = found.group(1)
     assert delivery_for_token(link.split("/")[2]) == delivery

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -167,7 +168,7 @@ def test_shift_edit_keeps_signed_up_needs(where):
     created = shift(where, START)
     sign_up(member(), need_of(created, "infirmier"), now=NOW)
     sign_up(member(), need_of(created, "infirmier"), now=NOW)
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "starts_at": START,
         "ends_at": START + datetime.timedelta(hours=4),
         "changes_until": START - datetime.timedelta(hours=12),
