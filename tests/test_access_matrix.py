@@ -70,6 +70,7 @@ from missions.models import (
     Taille,
 )
 from tests import access_matrix as am
+from tests.access_matrix.crisis import crisis_objects
 from tests.factories import PASSWORD, CollegeFactory, MemberFactory, OrganisationFactory
 
 
@@ -251,6 +252,7 @@ def matrix_objects(association, settings, tmp_path, adherent, referent) -> am.Ma
         **governance,
         **_contract_objects(governance["group"]),
         **_indicator_objects(),
+        crisis=crisis_objects(member, own_member, inviter),
     )
 
 

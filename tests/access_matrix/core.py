@@ -124,6 +124,8 @@ class MatrixObjects:
     indicator: IndicatorDefinition  # imported (colorectal screening rate)
     computed_indicator: IndicatorDefinition
     measurement: Measurement  # of ``indicator``, typed by hand, with its proof
+    # Crisis mission: a ``tests.access_matrix.crisis.CrisisObjects``
+    crisis: Any
 
 
 KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]
