@@ -11,7 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from cpts.bench import governance, history, missions, portal
+from cpts.bench import crisis, governance, history, missions, portal
 from cpts.models import GeneratedDocument
 
 
@@ -115,6 +115,27 @@ PAGES: list[BenchPage] = [
             ("shared_documents", False, "shared_documents (adhérent)"),
             ("portal_email_preferences", False, "portal_email_preferences (adhérent)"),
         )
+    ),
+    # The crisis mission (crisis/views/): an open crisis with a shift per ten active members,
+    # two places in three filled, and an alert delivered to every active member
+    # (cpts/bench/crisis.py); the adherent's side measured as the demo adherent.
+    BenchPage("crisis_home", kwargs=crisis.portal_kwargs),
+    BenchPage("crisis_roster", kwargs=crisis.roster_kwargs),
+    BenchPage("crisis_roster", query="manques=1&page=2", kwargs=crisis.roster_kwargs),
+    BenchPage("alert_list", kwargs=crisis.portal_kwargs),
+    BenchPage("alert_detail", kwargs=crisis.alert_kwargs),
+    BenchPage(
+        "portal_crisis_cards",
+        htmx=True,
+        kwargs=crisis.portal_kwargs,
+        user=crisis.PORTAL_USER,
+        label="portal_crisis_cards (adhérent)",
+    ),
+    BenchPage(
+        "portal_shifts",
+        kwargs=crisis.portal_kwargs,
+        user=crisis.PORTAL_USER,
+        label="portal_shifts (adhérent)",
     ),
 ]
 
