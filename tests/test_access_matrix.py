@@ -69,6 +69,7 @@ from missions.models import (
     Taille,
 )
 from tests import access_matrix as am
+from tests.access_matrix.registries import registry_objects
 from tests.factories import PASSWORD, CollegeFactory, MemberFactory, OrganisationFactory
 
 
@@ -250,6 +251,7 @@ def matrix_objects(association, settings, tmp_path, adherent, referent) -> am.Ma
         **governance,
         **_contract_objects(governance["group"]),
         **_indicator_objects(),
+        registries=registry_objects(member, own_member, commune),
     )
 
 

@@ -93,7 +93,7 @@ def sas_activity_import_confirm(request: HttpRequest) -> HttpResponse:
     if entry is None or load_pending(token) is None:
         messages.error(
             request,
-            _("Ce fichier n’est plus disponible (déjà importé ou trop ancien) : redéposez-le."),
+            _("Ce fichier n'est plus disponible (déjà importé ou trop ancien) : redéposez-le."),
         )
         return redirect("sas_activity_import")
     pending.pop(token)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from tests.access_matrix import cpts, governance, indicators, members, missions
+from tests.access_matrix import cpts, governance, indicators, members, missions, registries
 from tests.access_matrix.core import (
     KWARGS_BY_NAME,
     LOGIN,
@@ -42,6 +42,7 @@ _PARTS = (
     members.ENTRIES,
     governance.ENTRIES,
     missions.ENTRIES,
+    registries.ENTRIES,
     indicators.ENTRIES,
 )
 _KEYS = [key for part in _PARTS for key in part]

@@ -121,6 +121,8 @@ class MatrixObjects:
     indicator: IndicatorDefinition  # imported (colorectal screening rate)
     computed_indicator: IndicatorDefinition
     measurement: Measurement  # of ``indicator``, typed by hand, with its proof
+    # Mission registries: one row of each register (tests/access_matrix/registries.py)
+    registries: Any = None
 
 
 KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]
