@@ -109,6 +109,12 @@ class GpRequest(TimeStampedModel):
         verbose_name = _("demande de médecin traitant")
         verbose_name_plural = _("demandes de médecin traitant")
         ordering = ("-received_on", "-pk")
+        indexes = [
+            # The requests a doctor accepted since declaring a capacity (who can take whom).
+            models.Index(
+                fields=["doctor", "status", "closed_on"], name="gp_request_doctor_accepted"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("received_on")),

@@ -5,6 +5,7 @@ maîtres de stage. Every list is a fixed number of queries whatever its size."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import (
@@ -32,6 +33,7 @@ from registries.models import (
 )
 
 MAX_SEARCH = 60
+NO_DATE = date(1900, 1, 1)
 CRITERIA_NAMES = tuple(name for name, _label in PRIORITY_CRITERIA)
 
 
@@ -117,12 +119,14 @@ def request_years() -> list[int]:
 
 
 def _accepted_since_capacity() -> Coalesce:
-    """Requests accepted by the profile's member since the capacity was declared."""
+    """Requests accepted by the profile's member since the capacity was declared (all of
+    them when no date was recorded)."""
     rows = (
         GpRequest.objects.filter(
             doctor=OuterRef("member"),
             status=RequestStatus.ACCEPTED,
-            closed_on__gte=OuterRef("capacity_since"),
+            # A capacity with no declaration date counts every acceptance.
+            closed_on__gte=Coalesce(OuterRef("capacity_since"), Value(NO_DATE)),
         )
         .order_by()
         .values("doctor")

@@ -104,6 +104,17 @@ def test_remaining_capacity_counts_requests_accepted_since_the_declaration(assoc
     assert [p.member.last_name for p in candidate_doctors(request)] == ["Large"]
 
 
+def test_a_capacity_without_a_declaration_date_counts_every_acceptance(association):
+    here, _other = communes(association)
+    undated = doctor(here, last_name="Sansdate")
+    ProfessionalProfile.objects.create(
+        member=undated, accepts_new_patients=True, new_patients_capacity=2
+    )
+    gp_request(here, date(2020, 1, 1), status="acceptee", closed_on=date(2020, 2, 1), by=undated)
+    [profile] = available_doctors()
+    assert (profile.accepted_count, profile.remaining) == (1, 1)
+
+
 def test_candidates_of_the_request_commune_come_first(association):
     here, other = communes(association)
     doctor(other, capacity=5, last_name="Ailleurs")
