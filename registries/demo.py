@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -110,7 +110,7 @@ def _active(code: str) -> QuerySet[Member]:
     ).order_by("pk")
 
 
-def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+def _weighted(rng: random.Random, weights: Mapping[Any, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 

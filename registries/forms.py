@@ -217,7 +217,13 @@ def activity_error(values: dict[str, Any]) -> tuple[str, str] | None:
     honoured = values.get("honoured")
     not_honoured = values.get("not_honoured")
     oriented = values.get("oriented_elsewhere")
-    if None in (requests, given, honoured, not_honoured, oriented):
+    if not (
+        isinstance(requests, int)
+        and isinstance(given, int)
+        and isinstance(honoured, int)
+        and isinstance(not_honoured, int)
+        and isinstance(oriented, int)
+    ):
         return None
     if honoured + not_honoured > given:
         return (

@@ -238,6 +238,7 @@ def record_activity(table: ActivityImport) -> int:
             )
         }
         for row in table.rows:
+            assert row.month is not None  # a row without error has its month
             activity = existing.get(row.month) or SasMonthlyActivity(month=row.month)
             for name, value in row.values.items():
                 setattr(activity, name, value)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from cpts.models import Commune
 from cpts.models.base import TimeStampedModel
@@ -43,7 +44,7 @@ class RequestStatus(models.TextChoices):
 CLOSED_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.NO_SOLUTION)
 
 # The priority criteria of the national indicators (avenant 2), as boolean fields.
-PRIORITY_CRITERIA: tuple[tuple[str, str], ...] = (
+PRIORITY_CRITERIA: tuple[tuple[str, StrOrPromise], ...] = (
     ("ald", _("ALD")),
     ("aged_70", _("70 ans et plus")),
     ("c2s_ame", _("C2S / AME")),

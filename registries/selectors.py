@@ -165,7 +165,7 @@ def available_doctors(commune_id: int | None = None) -> QuerySet[ProfessionalPro
 
 def candidate_doctors(request: GpRequest, limit: int = 10) -> list[ProfessionalProfile]:
     """Who can take this request: doctors with room left, those of its commune first."""
-    rows = available_doctors(None).filter(remaining__gt=0)
+    rows = available_doctors(None).filter(remaining__gt=0)  # type: ignore[misc]  # annotations
     rows = rows.annotate(
         here=Count("member__sites", filter=Q(member__sites__commune_id=request.commune_id))
         + Count("pk", filter=Q(member__commune_id=request.commune_id))

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from cpts.bench.missions import bench_scale
 from cpts.models import Association
-from members.models import Member, Profession
+from members.models import Member
 from members.models.members import MemberStatus
 from members.models.reference import MemberKind
 from registries.models import (
@@ -165,19 +165,20 @@ def _grow_sas(scale: int) -> None:
 
 def _grow_support(scale: int) -> None:
     today = timezone.localdate()
-    hosts = list(
-        ProfessionalProfile.objects.filter(internship_supervisor=True)
-        .exclude(member__profession__isnull=True)
-        .values_list("member_id", "member__profession_id")
-    )
-    fallback = Profession.objects.order_by("pk").values_list("pk", flat=True).first()
+    hosts = [
+        (member, profession)
+        for member, profession in ProfessionalProfile.objects.filter(
+            internship_supervisor=True
+        ).values_list("member_id", "member__profession_id")
+        if profession is not None
+    ]
     have = Trainee.objects.count()
     levels = TraineeLevel.values
     Trainee.objects.bulk_create(
         [
             Trainee(
                 first_name=("Léa", "Hugo", "Inès", "Tom", "")[number % 5],
-                profession_id=hosts[number % len(hosts)][1] if hosts else fallback,
+                profession_id=hosts[number % len(hosts)][1],
                 level=levels[number % len(levels)],
                 host_id=hosts[number % len(hosts)][0],
                 start=today - datetime.timedelta(days=number % 700),

@@ -47,6 +47,7 @@ def gp_request(
     status: str = RequestStatus.WAITING,
     closed_on: date | None = None,
     by: Member | None = None,
+    origin: str = Origin.CPAM,
     **criteria: bool,
 ) -> GpRequest:
     """A request in any state, written directly (the rules are tested through the service)."""
@@ -54,7 +55,7 @@ def gp_request(
     return GpRequest.objects.create(
         reference=f"MT-T-{next(_counter):05d}",
         commune=commune,
-        origin=criteria.pop("origin", Origin.CPAM),
+        origin=origin,
         received_on=received_on,
         status=status,
         proposed_to=by,

@@ -5,6 +5,7 @@ indicators; a second run creates nothing."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.db.models import Count, Max, Min
@@ -67,14 +68,15 @@ def test_registries_demo_is_complete_consistent_and_idempotent():
     assert not requests.filter(reference__regex=r"[a-z]").exists()  # MT-2025-0001 style
 
     # No doctor accepted more than the capacity declared; some still have room.
-    taking = list(available_doctors())
+    taking: list[Any] = list(available_doctors())  # with the capacity annotations
     assert taking and all(p.accepted_count <= p.new_patients_capacity for p in taking)
     assert any(p.remaining > 0 for p in taking)
     assert ProfessionalProfile.objects.filter(internship_supervisor=True).count() >= 10
 
     months = SasMonthlyActivity.objects.order_by("month")
     assert months.count() >= 12
-    assert months.last().month <= today
+    latest = months.last()
+    assert latest is not None and latest.month <= today
     assert SasParticipation.objects.filter(end__isnull=True).count() >= 10
     assert UnplannedSlotOffer.objects.count() >= 200
 

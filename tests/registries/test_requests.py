@@ -5,6 +5,7 @@ identity typed into the reference (nothing written)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -98,7 +99,8 @@ def test_remaining_capacity_counts_requests_accepted_since_the_declaration(assoc
     for day in (2, 3):
         gp_request(here, date(2025, 2, 1), status="acceptee", closed_on=date(2025, 2, day), by=full)
     gp_request(here, date(2025, 2, 1), status="acceptee", closed_on=date(2025, 2, 5), by=roomy)
-    rows = {p.member.last_name: (p.accepted_count, p.remaining) for p in available_doctors()}
+    profiles: list[Any] = list(available_doctors())  # with the capacity annotations
+    rows = {p.member.last_name: (p.accepted_count, p.remaining) for p in profiles}
     assert rows == {"Plein": (2, 0), "Large": (1, 2)}
     request = gp_request(here, date(2025, 3, 1))
     assert [p.member.last_name for p in candidate_doctors(request)] == ["Large"]
@@ -111,7 +113,7 @@ def test_a_capacity_without_a_declaration_date_counts_every_acceptance(associati
         member=undated, accepts_new_patients=True, new_patients_capacity=2
     )
     gp_request(here, date(2020, 1, 1), status="acceptee", closed_on=date(2020, 2, 1), by=undated)
-    [profile] = available_doctors()
+    [profile] = list[Any](available_doctors())
     assert (profile.accepted_count, profile.remaining) == (1, 1)
 
 
