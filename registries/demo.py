@@ -288,7 +288,7 @@ def seed_sas(context: DemoContext) -> None:
     slots = []
     for member in offering:
         usual = rng.randint(2, 8)
-        for back in range(52):
+        for back in range(104):  # two years of weeks
             if rng.random() < 0.2:
                 continue  # holidays, training
             slots.append(
