@@ -37,11 +37,16 @@ NO_DATE = date(1900, 1, 1)
 CRITERIA_NAMES = tuple(name for name, _label in PRIORITY_CRITERIA)
 
 
-def _int(text: Any) -> int | None:
+MAX_ID = 2**31 - 1  # larger numbers are no row's key (and overflow the database's integers)
+
+
+def positive_id(text: Any) -> int | None:
+    """A positive key from a query string value; None when it is not one."""
     try:
-        return int(str(text))
+        number = int(str(text))
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def clean_search(query: Any) -> str:
@@ -63,10 +68,10 @@ class RequestFilters:
         status = query.get("statut", "")
         criterion = query.get("critere", "")
         origin = query.get("origine", "")
-        year = _int(query.get("annee", ""))
+        year = positive_id(query.get("annee", ""))
         return cls(
             status=status if status in RequestStatus.values else "",
-            commune=_int(query.get("commune", "")),
+            commune=positive_id(query.get("commune", "")),
             criterion=criterion if criterion in CRITERIA_NAMES else "",
             origin=origin if origin in Origin.values else "",
             year=year if year is not None and 1900 < year < 3000 else None,

@@ -139,10 +139,7 @@ def gp_request_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("registries.view")
 @require_safe
 def gp_doctor_list(request: HttpRequest) -> HttpResponse:
-    try:
-        commune = int(request.GET.get("commune", ""))
-    except ValueError:
-        commune = None
+    commune = selectors.positive_id(request.GET.get("commune", ""))
     rows = selectors.available_doctors(commune)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

@@ -152,3 +152,21 @@ def test_the_portal_card_and_form_are_constant(
     for url in (card, form):
         with django_assert_max_num_queries(small[url], info=url):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=abc",
+        "?page=999999",
+        "?annee=deux-mille&statut=inconnu&critere=rien&origine=ailleurs",
+        "?commune=abc&q=" + "x" * 500,
+        "?commune=999999999999999999999",
+    ],
+)
+def test_bad_query_strings_never_break_a_list(client, association, coordinator, query):
+    client.force_login(coordinator)
+    grow(association, 0, 2)
+    for url in urls(association):
+        response = client.get(url.split("?")[0] + query)
+        assert response.status_code == 200, (url, query)
