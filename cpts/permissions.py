@@ -88,6 +88,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADHERENT: frozenset({"portal.view"}),
 }
 
+# Mission registries (registries app): the coordination keeps them, the bureau reads them.
+PERMISSIONS.update(
+    {
+        "registries.view": _("Consulter les registres des missions"),
+        "registries.manage": _("Tenir les registres des missions (accès aux soins, SAS, stages)"),
+    }
+)
+ROLE_PERMISSIONS[Role.COORDINATEUR] |= {"registries.view", "registries.manage"}
+for _role in (Role.PRESIDENT, Role.TRESORIER, Role.SECRETAIRE, Role.MEMBRE_BUREAU):
+    ROLE_PERMISSIONS[_role] |= {"registries.view"}
+
 RoleProvider = Callable[[Any], Iterable[Role]]
 _role_providers: list[RoleProvider] = []
 

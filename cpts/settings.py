@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "governance",
     "missions",
     "crisis",
+    "registries",
     "indicators",
 ]
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from cpts.bench import crisis, governance, history, missions, portal
+from cpts.bench import crisis, governance, history, missions, portal, registries
 from cpts.models import GeneratedDocument
 
 
@@ -136,6 +136,31 @@ PAGES: list[BenchPage] = [
         kwargs=crisis.portal_kwargs,
         user=crisis.PORTAL_USER,
         label="portal_shifts (adhérent)",
+    ),
+    # Mission registries (registries/views/): the registers' home, the médecin traitant
+    # requests (list, filtered, a request with its candidate doctors), the doctors taking new
+    # patients, the maîtres de stage and each simple register, with registry rows grown with
+    # the member base (cpts/bench/registries.py).
+    BenchPage("registries_home", kwargs=registries.grown_kwargs),
+    BenchPage("gp_request_list", kwargs=registries.grown_kwargs),
+    BenchPage(
+        "gp_request_list",
+        query="statut=acceptee&critere=ald&page=3",
+        kwargs=registries.grown_kwargs,
+    ),
+    BenchPage("gp_request_detail", kwargs=registries.request_kwargs),
+    BenchPage("gp_doctor_list", kwargs=registries.grown_kwargs),
+    BenchPage("supervisor_list", kwargs=registries.grown_kwargs),
+    *(
+        BenchPage(f"{key}_list", kwargs=registries.grown_kwargs)
+        for key in (
+            "sas_participation",
+            "sas_activity",
+            "slot_offer",
+            "trainee",
+            "installation",
+            "mentorship",
+        )
     ),
 ]
 

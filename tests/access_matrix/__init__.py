@@ -23,7 +23,15 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from tests.access_matrix import cpts, crisis, governance, indicators, members, missions
+from tests.access_matrix import (
+    cpts,
+    crisis,
+    governance,
+    indicators,
+    members,
+    missions,
+    registries,
+)
 from tests.access_matrix.core import (
     KWARGS_BY_NAME,
     LOGIN,
@@ -43,6 +51,7 @@ _PARTS = (
     members.ENTRIES,
     governance.ENTRIES,
     missions.ENTRIES,
+    registries.ENTRIES,
     indicators.ENTRIES,
     crisis.ENTRIES,
 )
