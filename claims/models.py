@@ -3,8 +3,8 @@ periods, claims (indemnities, mileage, expenses) with their workflow, bank detai
 payment batches.
 
 A claim's activity source is one nullable foreign key per source (a meeting attended, an
-event of a mission action); a later source (e.g. a volunteer shift) is one more nullable FK
-and one more pre-fill path in ``claims.services``."""
+event of a mission action, a crisis shift signed up for); a later source is one more nullable
+FK and one more pre-fill path in ``claims.services.declare``."""
 
 from __future__ import annotations
 
@@ -214,6 +214,14 @@ class Claim(TimeStampedModel):
         related_name="+",
         verbose_name=_("événement d'action"),
     )
+    shift = models.ForeignKey(
+        "crisis.Shift",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créneau de crise"),
+    )
     mission = models.ForeignKey(
         "missions.Mission",
         on_delete=models.SET_NULL,
@@ -271,13 +279,27 @@ class Claim(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="claim_amount_positive"),
             models.CheckConstraint(
-                condition=Q(meeting__isnull=True) | Q(event__isnull=True),
+                condition=(
+                    Q(meeting__isnull=True, event__isnull=True)
+                    | Q(meeting__isnull=True, shift__isnull=True)
+                    | Q(event__isnull=True, shift__isnull=True)
+                ),
                 name="claim_one_source",
             ),
             models.UniqueConstraint(
                 fields=["member", "meeting", "nature"],
                 condition=Q(meeting__isnull=False) & ~Q(status="refused"),
                 name="claim_once_per_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "event", "nature"],
+                condition=Q(event__isnull=False) & ~Q(status="refused"),
+                name="claim_once_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "shift", "nature"],
+                condition=Q(shift__isnull=False) & ~Q(status="refused"),
+                name="claim_once_per_shift",
             ),
         ]
 
