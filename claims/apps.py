@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cpts.portal import register_portal_section
+
 
 class ClaimsConfig(AppConfig):
     name = "claims"
@@ -8,3 +10,5 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from claims import audit  # noqa: F401  (registrations)
+
+        register_portal_section("claims", "portal_claims_cards", position=25)

@@ -71,13 +71,12 @@ def validation_queue_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
+def _back(request: HttpRequest, default: str, pk: int) -> HttpResponse:
+    """Back to the page the action was taken from (a queue, or the claim's page)."""
     target = str(request.POST.get("next", ""))
-    if target in ("validation_queue", "approval_queue", "claim_detail"):
-        default = target
-    if default == "claim_detail":
-        return redirect(default, pk=int(request.resolver_match.kwargs["pk"]))  # type: ignore[union-attr]
-    return redirect(default)
+    if target not in ("validation_queue", "approval_queue", "claim_detail"):
+        target = default
+    return redirect(target, pk=pk) if target == "claim_detail" else redirect(target)
 
 
 @permission_required("claims.validate", "groups.lead")
@@ -94,7 +93,7 @@ def claim_validate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("La demande de %(member)s est validée.") % {"member": claim.member}
         )
-    return _back(request, "validation_queue")
+    return _back(request, "validation_queue", claim.pk)
 
 
 @permission_required("finance.approve")
@@ -109,7 +108,7 @@ def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("La demande de %(member)s est approuvée.") % {"member": claim.member}
         )
-    return _back(request, "approval_queue")
+    return _back(request, "approval_queue", claim.pk)
 
 
 def _refusal_text(error: ValidationError | PermissionDenied) -> str:
@@ -141,7 +140,7 @@ def claim_refuse(request: HttpRequest, pk: int) -> HttpResponse:
                     _("La demande de %(member)s est refusée ; le motif lui est communiqué.")
                     % {"member": claim.member},
                 )
-                return _back(request, "claim_detail")
+                return _back(request, "claim_detail", claim.pk)
         status = 400
     return render(request, "claims/refuse.html", {"claim": claim, "form": form}, status=status)
 

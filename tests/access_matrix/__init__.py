@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from tests.access_matrix import cpts, crisis, governance, indicators, members, missions
+from tests.access_matrix import claims, cpts, crisis, governance, indicators, members, missions
 from tests.access_matrix.core import (
     KWARGS_BY_NAME,
     LOGIN,
@@ -45,6 +45,7 @@ _PARTS = (
     missions.ENTRIES,
     indicators.ENTRIES,
     crisis.ENTRIES,
+    claims.ENTRIES,
 )
 _KEYS = [key for part in _PARTS for key in part]
 _TWICE = sorted({key for key in _KEYS if _KEYS.count(key) > 1})
