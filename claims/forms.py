@@ -34,6 +34,13 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     )
 
 
+def _decimal_field(**kwargs: Any) -> forms.DecimalField:
+    """A French number in a text box ("1,5", "1 234,56"), shown back the French way."""
+    return FrenchDecimalField(
+        localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **kwargs
+    )
+
+
 class StyledForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,10 +72,10 @@ class DeclareTimeForm(StyledForm):
         label=_("Activité"), choices=[("", "—"), *ActivityKind.choices], required=False
     )
     date = _date_field(_("Date"), required=False)
-    hours = FrenchDecimalField(
+    hours = _decimal_field(
         label=_("Heures"), max_digits=5, decimal_places=2, help_text=_("Par exemple 1,5")
     )
-    km = FrenchDecimalField(
+    km = _decimal_field(
         label=_("Kilomètres parcourus (aller-retour)"),
         max_digits=6,
         decimal_places=1,
@@ -122,7 +129,7 @@ class DeclareTimeForm(StyledForm):
 
 class DeclareExpenseForm(StyledForm):
     date = _date_field(_("Date de la dépense"))
-    amount = FrenchDecimalField(label=_("Montant (€)"), max_digits=9, decimal_places=2)
+    amount = _decimal_field(label=_("Montant (€)"), max_digits=9, decimal_places=2)
     receipt = forms.FileField(
         label=_("Justificatif (PDF ou photo, 5 Mo au plus)"),
         required=False,
@@ -143,11 +150,9 @@ class EditClaimForm(StyledForm):
     """The fields a member (or a validator) may correct while the claim is submitted."""
 
     date = _date_field(_("Date"))
-    hours = FrenchDecimalField(label=_("Heures"), max_digits=5, decimal_places=2, required=False)
-    km = FrenchDecimalField(label=_("Kilomètres"), max_digits=6, decimal_places=1, required=False)
-    amount = FrenchDecimalField(
-        label=_("Montant (€)"), max_digits=9, decimal_places=2, required=False
-    )
+    hours = _decimal_field(label=_("Heures"), max_digits=5, decimal_places=2, required=False)
+    km = _decimal_field(label=_("Kilomètres"), max_digits=6, decimal_places=1, required=False)
+    amount = _decimal_field(label=_("Montant (€)"), max_digits=9, decimal_places=2, required=False)
     justification = forms.CharField(
         label=_("Justification"),
         required=False,
@@ -236,7 +241,7 @@ class BatchForm(StyledForm):
 class TariffForm(StyledForm):
     activity_kind = forms.ChoiceField(label=_("Activité"), choices=ActivityKind.choices)
     basis = forms.ChoiceField(label=_("Base"), choices=RateBasis.choices)
-    amount = FrenchDecimalField(label=_("Montant (€)"), max_digits=8, decimal_places=2)
+    amount = _decimal_field(label=_("Montant (€)"), max_digits=8, decimal_places=2)
     valid_from = _date_field(_("Applicable à partir du"))
     profession = forms.ModelChoiceField(
         label=_("Profession (si tarif spécifique)"),
@@ -247,13 +252,13 @@ class TariffForm(StyledForm):
 
 
 class MileageRateForm(StyledForm):
-    per_km = FrenchDecimalField(label=_("Montant par km (€)"), max_digits=5, decimal_places=3)
+    per_km = _decimal_field(label=_("Montant par km (€)"), max_digits=5, decimal_places=3)
     valid_from = _date_field(_("Applicable à partir du"))
 
 
 class PassForm(StyledForm):
     year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
-    amount = FrenchDecimalField(label=_("Montant du PASS (€)"), max_digits=9, decimal_places=2)
+    amount = _decimal_field(label=_("Montant du PASS (€)"), max_digits=9, decimal_places=2)
 
 
 class ClosePeriodForm(StyledForm):
