@@ -283,7 +283,7 @@ def my_statement_request(request: HttpRequest, member: Member, year: int) -> Htt
 
 def _own_statement(request: HttpRequest, pk: int) -> GeneratedDocument:
     document = GeneratedDocument.objects.filter(
-        pk=pk, requested_by=request.user, kind=STATEMENT_KIND
+        pk=pk, requested_by=logged_in_user(request), kind=STATEMENT_KIND
     ).first()
     if document is None:
         raise Http404(_("Ce document n'existe pas."))

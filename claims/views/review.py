@@ -4,9 +4,11 @@ claim's page with its history, validate / approve / refuse with a reason."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -58,6 +60,20 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "refuse_form": RefuseForm(),
         },
     )
+
+
+@permission_required("portal.view")
+@require_safe
+def claim_receipt(request: HttpRequest, pk: int) -> FileResponse:
+    """The receipt of an expense, for whoever may see the claim."""
+    claim = claim_or_404(pk)
+    if not _may_see(request, claim) or not claim.receipt:
+        raise Http404
+    try:
+        handle = claim.receipt.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Le justificatif est introuvable.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=PurePosixPath(claim.receipt.name).name)
 
 
 @permission_required("claims.validate", "groups.lead")
@@ -202,6 +218,7 @@ def claims_bulk_approve(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("demandes/<int:pk>/", claim_detail, name="claim_detail"),
+    path("demandes/<int:pk>/justificatif/", claim_receipt, name="claim_receipt"),
     path("demandes/<int:pk>/valider/", claim_validate, name="claim_validate"),
     path("demandes/<int:pk>/approuver/", claim_approve, name="claim_approve"),
     path("demandes/<int:pk>/refuser/", claim_refuse, name="claim_refuse"),

@@ -23,6 +23,7 @@ STATEMENT_KIND = "claims_statement"
 @dataclass(frozen=True)
 class ClaimsObjects:
     own_claim: Claim  # the ``adherent`` persona's, submitted, typed by hand
+    own_expense: Claim  # the ``adherent`` persona's, submitted, with its receipt
     group_claim: Claim  # ``member``'s, submitted, for the référent's group meeting
     validated_claim: Claim  # ``member``'s, validated (by nobody among the personas)
     batch: PaymentBatch  # with one paid claim of ``member``
@@ -41,6 +42,14 @@ def claims_objects(
         justification="Formation SAS",
         **common,
     )
+    own_expense = Claim(
+        member=own_member,
+        nature=ClaimNature.EXPENSE,
+        date=today,
+        amount=Decimal("23.40"),
+        justification="Parking",
+    )
+    own_expense.receipt.save("ticket.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     group_claim = Claim.objects.create(
         member=member,
         meeting=group_meeting,
@@ -78,6 +87,7 @@ def claims_objects(
     statement.file.save("releve.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     return ClaimsObjects(
         own_claim=own_claim,
+        own_expense=own_expense,
         group_claim=group_claim,
         validated_claim=validated_claim,
         batch=batch,
@@ -173,6 +183,8 @@ ENTRIES: dict[str, Entry] = {
     # --- Reviewing (claims/views/review.py) ---
     "claim_detail": protected("portal.view", kwargs=of("own_claim"), referent="404"),
     "claim_detail#group": protected("portal.view", kwargs=of("group_claim"), adherent="404"),
+    "claim_receipt": protected("portal.view", kwargs=of("own_expense"), referent="404"),
+    "claim_receipt#none": protected("portal.view", kwargs=of("own_claim"), granted="404"),
     "claim_detail#missing": protected("portal.view", kwargs=missing_pk, granted="404"),
     "validation_queue": protected(VALIDATE),
     "validation_queue#bad-page": protected(VALIDATE, query="page=-4"),

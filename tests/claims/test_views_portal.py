@@ -85,8 +85,8 @@ def make_claim(member: Member, status: str = ClaimStatus.SUBMITTED, **extra: Any
         "activity_kind": ActivityKind.TRAINING,
         "date": timezone.localdate() - datetime.timedelta(days=2),
         "hours": hours,
-        "unit_rate": RATE,
-        "amount": hours * RATE,
+        "unit_rate": RATE if hours is not None else None,
+        "amount": hours * RATE if hours is not None else Decimal("0"),
         "justification": "Formation",
         "status": status,
     }
@@ -244,6 +244,21 @@ def test_expense_with_a_receipt(client, association, adherent, settings, tmp_pat
     assert response.status_code == 302
     claim = Claim.objects.get(member=member)
     assert claim.nature == ClaimNature.EXPENSE and claim.amount == Decimal("23.40")
+
+
+def test_the_receipt_is_seen_by_the_member_and_finance_only(
+    client, association, adherent, tresorier, referent, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    claim = make_claim(member_of(adherent), nature=ClaimNature.EXPENSE, hours=None, amount=9)
+    claim.receipt.save("ticket.pdf", SimpleUploadedFile("t.pdf", b"%PDF-1.4\n"), save=True)
+    url = reverse("claim_receipt", args=[claim.pk])
+    for user, status in ((adherent, 200), (tresorier, 200), (referent, 404)):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == status
+        if status == 200:
+            assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_expense_receipt_that_is_not_a_pdf_or_image(client, association, adherent):
