@@ -9,6 +9,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Indemnités et remboursements")
 
     def ready(self) -> None:
-        from claims import audit  # noqa: F401  (registrations)
+        from claims import audit, documents, tasks  # noqa: F401  (registrations)
+        from claims.selectors import indicators  # noqa: F401  (computed indicators)
 
         register_portal_section("claims", "portal_claims_cards", position=25)

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from claims.common import member_of
 from claims.models import Claim
-from claims.services.common import member_of
 from cpts.permissions import user_can
 
 

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from claims.common import money
 from claims.models import ActivityKind, Claim, ClaimNature, ClaimStatus
-from claims.services.common import money
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 
 from claims import rules
+from claims.common import member_of
 from claims.models import Claim, ClaimNature, ClaimStatus, PassCeiling, PaymentBatch
 from claims.selectors.access import led_body_ids
-from claims.services.common import member_of
 from cpts.permissions import user_can
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from claims.common import acting
 from claims.models import BankAccount
-from claims.services.common import acting
 from cpts.permissions import user_can
 
 

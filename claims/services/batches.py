@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from claims.common import acting, day
 from claims.models import Claim, ClaimStatus, ClosedPeriod, PaymentBatch
-from claims.services.common import acting, day
 from claims.services.notify import notify_paid
 from cpts.permissions import user_can
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import rules
+from claims.common import acting, day, member_of, money
 from claims.models import ActivityKind, Claim, ClaimNature, ClaimStatus, RateBasis
-from claims.services.common import acting, day, member_of, money
 from cpts.permissions import user_can
 
 CRISIS_MISSION_KEY = "crise"

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from claims.common import euros
 from claims.models import Claim, PaymentBatch
-from claims.services.common import euros
 
 
 def claim_label(claim: Claim) -> str:

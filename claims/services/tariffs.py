@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from claims.common import acting
 from claims.models import ActivityKind, MileageRate, PassCeiling, RateBasis, Tariff
-from claims.services.common import acting
 
 MAX_TARIFF = Decimal("1000")
 MAX_PER_KM = Decimal("5")

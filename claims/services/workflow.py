@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import rules
+from claims.common import acting, euros
 from claims.models import Claim, ClaimNature, ClaimStatus
 from claims.selectors.access import can_validate, is_own
-from claims.services.common import acting, euros
 from claims.services.notify import notify_refused
 from cpts.permissions import user_can
 

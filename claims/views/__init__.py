@@ -2,5 +2,3 @@
 claims, bank details, annual statement), the validators' and the treasurer's queues, claim
 detail with its history, payment batches and their exports, the year's totals and the
 tariffs page. Every view checks a named permission; each module declares its own paths."""
-
-import claims.services  # noqa: F401  TEMP: load the services before the selectors

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from claims.exports import batch_csv, batch_sepa, batch_xlsx
 from claims.forms import (
     BatchForm,
     ClosePeriodForm,
@@ -31,13 +32,13 @@ from cpts.permissions import permission_required
 from cpts.views.messaging import error_text, form_error_text, logged_in_user
 
 EXPORTS = {
-    "csv": ("batch_csv", "text/csv; charset=utf-8", "csv"),
+    "csv": (batch_csv, "text/csv; charset=utf-8", "csv"),
     "xlsx": (
-        "batch_xlsx",
+        batch_xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "xlsx",
     ),
-    "sepa": ("batch_sepa", "application/xml", "xml"),
+    "sepa": (batch_sepa, "application/xml", "xml"),
 }
 
 
@@ -119,11 +120,9 @@ def batch_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     batch = _batch_or_404(pk)
     if fmt not in EXPORTS:
         raise Http404
-    from claims import exports  # TEMP until merged
-
-    builder, content_type, extension = EXPORTS[fmt]
+    build, content_type, extension = EXPORTS[fmt]
     try:
-        content = getattr(exports, builder)(batch)
+        content = build(batch)
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect("batch_detail", pk=batch.pk)
