@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("missions.urls")),
     path("", include("crisis.urls")),
     path("", include("registries.urls")),
+    path("indemnisations/", include("claims.urls")),
     path("", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]

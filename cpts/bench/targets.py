@@ -11,7 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from cpts.bench import crisis, governance, history, missions, portal, registries
+from cpts.bench import claims, crisis, governance, history, missions, portal, registries
 from cpts.models import GeneratedDocument
 
 
@@ -160,6 +160,23 @@ PAGES: list[BenchPage] = [
             "trainee",
             "installation",
             "mentorship",
+        )
+    ),
+    # Claims (claims/views/): the treasurer's approval queue (unfiltered and near the cap) and
+    # the portal home with its claims card as the demo adherent, with three claims per member
+    # in every state (cpts/bench/claims.py).
+    BenchPage("approval_queue", kwargs=claims.claims_kwargs),
+    BenchPage("approval_queue", query="near_cap=on", kwargs=claims.claims_kwargs),
+    BenchPage("validation_queue", kwargs=claims.claims_kwargs),
+    BenchPage("batch_create", kwargs=claims.claims_kwargs),
+    *(
+        BenchPage(
+            name, htmx=htmx, kwargs=claims.claims_kwargs, user=portal.PORTAL_USER, label=label
+        )
+        for name, htmx, label in (
+            ("portal_home", False, "portal_home avec indemnisations (adhérent)"),
+            ("portal_claims_cards", True, "portal_claims_cards (adhérent)"),
+            ("my_claims", False, "my_claims (adhérent)"),
         )
     ),
 ]

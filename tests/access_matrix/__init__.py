@@ -24,6 +24,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from tests.access_matrix import (
+    claims,
     cpts,
     crisis,
     governance,
@@ -54,6 +55,7 @@ _PARTS = (
     registries.ENTRIES,
     indicators.ENTRIES,
     crisis.ENTRIES,
+    claims.ENTRIES,
 )
 _KEYS = [key for part in _PARTS for key in part]
 _TWICE = sorted({key for key in _KEYS if _KEYS.count(key) > 1})
