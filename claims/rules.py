@@ -66,7 +66,11 @@ def tariff_for(kind: str, day: date, profession_id: int | None) -> Tariff:
     )
     # A profession-specific tariff wins over the common one of the same or an older date.
     tariff = candidates.order_by("-valid_from", "profession_id").first()
-    specific = candidates.filter(profession_id=profession_id).order_by("-valid_from").first()
+    specific = (
+        candidates.filter(profession_id=profession_id).order_by("-valid_from").first()
+        if profession_id is not None
+        else None
+    )
     if specific is not None and tariff is not None and specific.valid_from >= tariff.valid_from:
         tariff = specific
     if tariff is None:

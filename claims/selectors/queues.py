@@ -29,7 +29,7 @@ from claims.models import Claim, ClaimNature, ClaimStatus, PassCeiling, PaymentB
 from claims.selectors.access import led_body_ids
 from cpts.permissions import user_can
 
-MONEY = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 COUNTED = (ClaimStatus.APPROVED, ClaimStatus.PAID)
 DISPLAY = ("member", "member__profession", "mission", "meeting", "event", "shift", "batch")
 
@@ -145,7 +145,7 @@ def approval_queue(
         rows = rows.filter(mission_id=mission_id)
     rows = with_cap_status(rows.select_related(*DISPLAY, "validated_by"))
     if near_cap_only:
-        rows = rows.filter(near_cap=True)
+        rows = rows.filter(near_cap=True)  # type: ignore[misc]  # annotated by with_cap_status
     return rows.order_by("date", "pk")
 
 

@@ -61,6 +61,7 @@ def create_batch(
                     % {"names": names or _("demandes introuvables")}
                 }
             )
+        assert paid_on is not None  # refused above
         batch = PaymentBatch.objects.create(paid_on=paid_on, label=label[:140], created_by=by)
         for claim in rows:
             claim.status = ClaimStatus.PAID

@@ -331,7 +331,7 @@ def declare_expense(
             justification=justification,
             submitted_by=by,
         )
-        claim.receipt = receipt  # type: ignore[assignment]
+        claim.receipt = receipt
         claim.save()
     return claim
 

@@ -4,6 +4,7 @@ payment, the January statement."""
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ def notify_paid(batch: PaymentBatch, claims: list[Claim], by: Any) -> None:
     for claim in claims:
         per_member[claim.member_id].append(claim)
     for rows in per_member.values():
-        total = sum(claim.amount for claim in rows)
+        total = sum((claim.amount for claim in rows), Decimal("0"))
         send_member_email(
             rows[0].member,
             kind=f"claims_paid_{batch.pk}",

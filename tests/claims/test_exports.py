@@ -34,4 +34,4 @@ def test_batch_xlsx(association: Any) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Membre" and len(rows) == 4
     assert rows[1][7] == pytest.approx(1234.56)
-    assert sum(row[7] for row in rows[1:]) == pytest.approx(1290.00)  # type: ignore[misc]
+    assert sum(row[7] for row in rows[1:]) == pytest.approx(1290.00)

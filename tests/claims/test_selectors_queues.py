@@ -61,7 +61,7 @@ def test_approval_queue_cap_status(world: World) -> None:
     over = _claim(other, "200", ClaimStatus.VALIDATED, day)
     expense = _claim(other, "50", ClaimStatus.VALIDATED, day, nature=ClaimNature.EXPENSE)
     last_year = _claim(other, "200", ClaimStatus.VALIDATED, datetime.date(year - 1, 5, 1))
-    rows = {claim.pk: claim for claim in approval_queue()}
+    rows: dict[int, Any] = {claim.pk: claim for claim in approval_queue()}
     assert rows[near.pk].year_total == Decimal("37000")
     assert (rows[near.pk].near_cap, rows[near.pk].over_cap) == (False, False)
     assert (rows[over.pk].near_cap, rows[over.pk].over_cap) == (True, True)
@@ -91,9 +91,10 @@ def test_approval_queue_constant_queries(
 ) -> None:
     _validated(size, timezone.localdate())
     with django_assert_max_num_queries(1):
+        queue: list[Any] = list(approval_queue())
         rows = [
             (c.member.display_name, c.member.profession, c.mission, c.year_total, c.near_cap)
-            for c in approval_queue()
+            for c in queue
         ]
     assert len(rows) == size
 

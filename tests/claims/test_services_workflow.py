@@ -21,7 +21,7 @@ from claims.services import (
     refuse_claim,
     validate_claim,
 )
-from members.models import EmailOptOut
+from members.models import EmailOptOut, Member
 from tests.claims.conftest import World, member_with_account
 from tests.factories import UserFactory
 
@@ -32,7 +32,7 @@ def _claim(world: World) -> Claim:
     return declare_time(world.member, by=world.user, meeting=world.meeting)[0]
 
 
-def _indemnity(member: object, amount: str, status: str, day: datetime.date) -> Claim:
+def _indemnity(member: Member, amount: str, status: str, day: datetime.date) -> Claim:
     return Claim.objects.create(
         member=member,
         nature=ClaimNature.INDEMNITY,
