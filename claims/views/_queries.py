@@ -12,11 +12,15 @@ from claims.models import PaymentBatch
 
 def batch_summaries() -> QuerySet[PaymentBatch]:
     """The batches, newest first, each with its number of claims and total amount."""
-    return PaymentBatch.objects.select_related("created_by").annotate(
-        claim_count=Count("claims"),
-        total=Coalesce(
-            Sum("claims__amount"),
-            Value(Decimal("0")),
-            output_field=DecimalField(max_digits=12, decimal_places=2),
-        ),
+    return (
+        PaymentBatch.objects.select_related("created_by")
+        .annotate(
+            claim_count=Count("claims"),
+            total=Coalesce(
+                Sum("claims__amount"),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+        )
+        .order_by("-paid_on", "-pk")
     )
