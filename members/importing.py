@@ -23,6 +23,9 @@ import tablib
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# Shared by every import; the readers, jobs and commands of the apps import them from here.
+from cpts.importing import MAX_BYTES, ImportFileError
+
 TEMPLATE_HEADERS = (
     "type",
     "civilite",
@@ -49,7 +52,6 @@ TEMPLATE_HEADERS = (
 LINE_COLUMN = "_ligne"
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 5_000
-MAX_BYTES = 10 * 1024 * 1024
 
 # Other spellings seen in coordinators' sheets, after normalisation.
 HEADER_ALIASES = {
@@ -114,10 +116,6 @@ COLUMN_HELP = (
         "oui",
     ),
 )
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, headers): a French message."""
 
 
 def normalize_label(text: str) -> str:

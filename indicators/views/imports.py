@@ -126,7 +126,7 @@ def indicator_import(request: HttpRequest) -> HttpResponse:
     form = IndicatorImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         filename = form.cleaned_data["filename"]
-        report = run_import(form.cleaned_data["table"], dry_run=True, source_name=filename)
+        report = run_import(form.cleaned_data["rows"], dry_run=True, source_name=filename)
         token = ""
         if not report.has_errors and report.to_record:
             token = store_pending(form.cleaned_data["content"])

@@ -1,49 +1,21 @@
-"""The upload form of the member import: the file is read (and its header checked) here, so
-that an unreadable file comes back as a French error on the field."""
+"""The upload form of the member import: the file is read (and its header checked) by the
+shared upload form, so that an unreadable file comes back as a French error on the field."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
+import tablib
 from django.utils.translation import gettext_lazy as _
 
-from cpts.forms.invitations import BootstrapErrorsMixin
-from members.importing import MAX_BYTES, ImportFileError, read_member_file
-
-ACCEPTED_EXTENSIONS = (".xlsx", ".csv", ".txt")
+from cpts.forms.imports import UploadedTableForm
+from members.importing import read_member_file
 
 
-class MemberImportForm(BootstrapErrorsMixin, forms.Form):
-    fichier = forms.FileField(
-        label=_("Fichier des membres (.xlsx ou .csv)"),
-        help_text=_(
-            "Classeur Excel (.xlsx) ou fichier CSV séparé par des points-virgules ou des "
-            "virgules, en UTF-8 ou Windows-1252. Première ligne : les noms de colonnes du modèle."
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ",".join(ACCEPTED_EXTENSIONS)}
-        ),
+class MemberImportForm(UploadedTableForm):
+    file_label = _("Fichier des membres (.xlsx ou .csv)")
+    file_help_text = _(
+        "Classeur Excel (.xlsx) ou fichier CSV séparé par des points-virgules ou des "
+        "virgules, en UTF-8 ou Windows-1252. Première ligne : les noms de colonnes du modèle."
     )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        upload = cleaned.get("fichier")
-        if upload is None:
-            return cleaned
-        name = (upload.name or "").lower()
-        if not name.endswith(ACCEPTED_EXTENSIONS):
-            self.add_error("fichier", _("Envoyez un fichier .xlsx ou .csv."))
-            return cleaned
-        if upload.size and upload.size > MAX_BYTES:
-            self.add_error("fichier", _("Le fichier dépasse 10 Mo : découpez-le."))
-            return cleaned
-        content = upload.read()
-        try:
-            cleaned["dataset"] = read_member_file(content, name)
-        except ImportFileError as error:
-            self.add_error("fichier", str(error))
-            return cleaned
-        cleaned["content"] = content
-        cleaned["filename"] = upload.name
-        return cleaned
+    def read(self, content: bytes, filename: str) -> tablib.Dataset:
+        return read_member_file(content, filename)

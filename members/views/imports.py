@@ -44,14 +44,14 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def member_import(request: HttpRequest) -> HttpResponse:
     form = MemberImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        report = run_import(form.cleaned_data["dataset"], dry_run=True, user=_user(request))
+        report = run_import(form.cleaned_data["rows"], dry_run=True, user=_user(request))
         token = ""
         if not report.has_errors and (report.created or report.updated):
             token = store_pending(form.cleaned_data["content"])
             pending = dict(request.session.get(SESSION_KEY, {}))
             pending[token] = {
                 "name": form.cleaned_data["filename"],
-                "rows": len(form.cleaned_data["dataset"]),
+                "rows": len(form.cleaned_data["rows"]),
             }
             request.session[SESSION_KEY] = dict(list(pending.items())[-5:])
         return render(
@@ -61,7 +61,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
                 "report": report,
                 "token": token,
                 "filename": form.cleaned_data["filename"],
-                "background": len(form.cleaned_data["dataset"]) > SYNC_MAX_ROWS,
+                "background": len(form.cleaned_data["rows"]) > SYNC_MAX_ROWS,
             },
         )
     return render(request, "members/imports/import.html", _form_context(form))

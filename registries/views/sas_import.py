@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,58 +16,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from cpts.forms.invitations import BootstrapErrorsMixin
+from cpts.forms.imports import UploadedTableForm
 from cpts.jobs import request_document
 from cpts.permissions import permission_required
-from members.importing import MAX_BYTES, ImportFileError
 from members.services.imports import load_pending, store_pending
 from registries.import_jobs import SAS_IMPORT_KIND
-from registries.importing import COLUMNS, read_activity_file, template_csv
+from registries.importing import COLUMNS, ActivityImport, read_activity_file, template_csv
 
 SESSION_KEY = "sas_activity_imports"  # token → {"name": original file name}
-ACCEPTED_EXTENSIONS = (".xlsx", ".csv", ".txt")
 
 
-class SasImportForm(BootstrapErrorsMixin, forms.Form):
-    fichier = forms.FileField(
-        label=gettext_lazy("Fichier de l'activité (.xlsx ou .csv)"),
-        help_text=gettext_lazy(
-            "Une ligne par mois ; colonnes : mois, demandes_recues, rdv_donnes, rdv_honores, "
-            "rdv_non_honores, reorientations."
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ",".join(ACCEPTED_EXTENSIONS)}
-        ),
+class SasImportForm(UploadedTableForm):
+    file_label = gettext_lazy("Fichier de l'activité (.xlsx ou .csv)")
+    file_help_text = gettext_lazy(
+        "Une ligne par mois ; colonnes : mois, demandes_recues, rdv_donnes, rdv_honores, "
+        "rdv_non_honores, reorientations."
     )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        upload = cleaned.get("fichier")
-        if upload is None:
-            return cleaned
-        name = (upload.name or "").lower()
-        if not name.endswith(ACCEPTED_EXTENSIONS):
-            self.add_error("fichier", _("Envoyez un fichier .xlsx ou .csv."))
-            return cleaned
-        if upload.size and upload.size > MAX_BYTES:
-            self.add_error("fichier", _("Le fichier dépasse 10 Mo : découpez-le."))
-            return cleaned
-        content = upload.read()
-        try:
-            cleaned["table"] = read_activity_file(content, name)
-        except ImportFileError as error:
-            self.add_error("fichier", str(error))
-            return cleaned
-        cleaned["content"] = content
-        cleaned["filename"] = upload.name
-        return cleaned
+    def read(self, content: bytes, filename: str) -> ActivityImport:
+        return read_activity_file(content, filename)
 
 
 @permission_required("registries.manage")
 def sas_activity_import(request: HttpRequest) -> HttpResponse:
     form = SasImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        table = form.cleaned_data["table"]
+        table = form.cleaned_data["rows"]
         filename = form.cleaned_data["filename"]
         token = ""
         if not table.has_errors:

@@ -1,0 +1,70 @@
+"""The upload form every file import starts with: the file's extension and size are checked,
+then the file is read (and its header checked) here, so that an unreadable file comes back as a
+French error on the field. A subclass states its label, its help text and how it reads the file:
+
+    class MemberImportForm(UploadedTableForm):
+        file_label = _("Fichier des membres (.xlsx ou .csv)")
+        file_help_text = _("…")
+
+        def read(self, content: bytes, filename: str) -> tablib.Dataset:
+            return read_member_file(content, filename)
+
+A valid form's ``cleaned_data`` holds ``rows`` (what ``read`` returned), ``content`` (the
+file's bytes, to keep until the import is confirmed) and ``filename`` (as uploaded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from cpts.forms.invitations import BootstrapErrorsMixin
+from cpts.importing import MAX_BYTES, ImportFileError
+
+ACCEPTED_EXTENSIONS = (".xlsx", ".csv", ".txt")
+
+
+class UploadedTableForm(BootstrapErrorsMixin, forms.Form):
+    file_label: str | Promise = _("Fichier (.xlsx ou .csv)")
+    file_help_text: str | Promise = ""
+
+    fichier = forms.FileField(
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ",".join(ACCEPTED_EXTENSIONS)}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["fichier"]
+        field.label = self.file_label
+        field.help_text = self.file_help_text
+
+    def read(self, content: bytes, filename: str) -> Any:
+        """The parsed rows of the file (``filename`` is lower-cased); raises ImportFileError
+        with a French message when the file as a whole cannot be used."""
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("fichier")
+        if upload is None:
+            return cleaned
+        name = (upload.name or "").lower()
+        if not name.endswith(ACCEPTED_EXTENSIONS):
+            self.add_error("fichier", _("Envoyez un fichier .xlsx ou .csv."))
+            return cleaned
+        if upload.size and upload.size > MAX_BYTES:
+            self.add_error("fichier", _("Le fichier dépasse 10 Mo : découpez-le."))
+            return cleaned
+        content = upload.read()
+        try:
+            cleaned["rows"] = self.read(content, name)
+        except ImportFileError as error:
+            self.add_error("fichier", str(error))
+            return cleaned
+        cleaned["content"] = content
+        cleaned["filename"] = upload.name
+        return cleaned
