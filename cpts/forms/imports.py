@@ -14,21 +14,23 @@ file's bytes, to keep until the import is confirmed) and ``filename`` (as upload
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cpts.forms.invitations import BootstrapErrorsMixin
 from cpts.importing import MAX_BYTES, ImportFileError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ACCEPTED_EXTENSIONS = (".xlsx", ".csv", ".txt")
 
 
 class UploadedTableForm(BootstrapErrorsMixin, forms.Form):
-    file_label: str | Promise = _("Fichier (.xlsx ou .csv)")
-    file_help_text: str | Promise = ""
+    file_label: StrOrPromise = _("Fichier (.xlsx ou .csv)")
+    file_help_text: StrOrPromise = ""
 
     fichier = forms.FileField(
         widget=forms.ClearableFileInput(
