@@ -54,6 +54,19 @@ def _request_and_redirect(
     return redirect("document_detail", pk=document.pk)
 
 
+def import_job_started(request: HttpRequest, kind: str, token: str, filename: str) -> HttpResponse:
+    """Enqueue the confirmed import of a kept file (``token``) as a document of ``kind`` and
+    show its progress page; the view has checked the import's permission."""
+    document = request_document(
+        kind, requested_by=request.user, parameters={"token": token, "filename": filename}
+    )
+    messages.success(
+        request,
+        _("L'import de %(name)s est lancé : suivez sa progression ici.") % {"name": filename},
+    )
+    return redirect("document_detail", pk=document.pk)
+
+
 @permission_required("reports.view")
 def document_list(request: HttpRequest) -> HttpResponse:
     page, rows = documents_page(request.GET.get("page"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -18,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cpts.jobs import request_document
 from cpts.permissions import permission_required
+from cpts.views.documents import import_job_started
 from indicators.forms.imports import IndicatorImportForm
 from indicators.import_jobs import INDICATOR_IMPORT_KIND
 from indicators.importing import BREAKDOWN, COLUMN_TITLES, COLUMNS, INDICATOR, NOTE, PERIOD, VALUE
 from indicators.models import IndicatorDefinition, IndicatorSource
 from indicators.services.imports import run_import
-from members.services.imports import load_pending, store_pending
+from members.services.imports import remember_pending, take_pending
 
 SESSION_KEY = "indicator_imports"  # token → {"name": original file name}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,10 +128,9 @@ def indicator_import(request: HttpRequest) -> HttpResponse:
         report = run_import(form.cleaned_data["rows"], dry_run=True, source_name=filename)
         token = ""
         if not report.has_errors and report.to_record:
-            token = store_pending(form.cleaned_data["content"])
-            pending = dict(request.session.get(SESSION_KEY, {}))
-            pending[token] = {"name": filename}
-            request.session[SESSION_KEY] = dict(list(pending.items())[-5:])
+            token = remember_pending(
+                request.session, SESSION_KEY, form.cleaned_data["content"], name=filename
+            )
         return render(
             request,
             "indicators/imports/preview.html",
@@ -149,9 +147,8 @@ def indicator_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def indicator_import_confirm(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
-    pending: dict[str, dict[str, Any]] = dict(request.session.get(SESSION_KEY, {}))
-    entry = pending.get(token)
-    if entry is None or load_pending(token) is None:
+    taken = take_pending(request.session, SESSION_KEY, token)
+    if taken is None:
         messages.error(
             request,
             _(
@@ -160,19 +157,8 @@ def indicator_import_confirm(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("indicator_import")
-    pending.pop(token)
-    request.session[SESSION_KEY] = pending
-    filename = str(entry.get("name", ""))
-    document = request_document(
-        INDICATOR_IMPORT_KIND,
-        requested_by=request.user,
-        parameters={"token": token, "filename": filename},
-    )
-    messages.success(
-        request,
-        _("L'import de %(name)s est lancé : suivez sa progression ici.") % {"name": filename},
-    )
-    return redirect("document_detail", pk=document.pk)
+    entry, _content = taken
+    return import_job_started(request, INDICATOR_IMPORT_KIND, token, str(entry.get("name", "")))
 
 
 @permission_required("indicators.manage")

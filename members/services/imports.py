@@ -1,5 +1,6 @@
 """Running a member import (dry run or for real, all or nothing) and keeping an uploaded file
-server-side between the preview and the confirmation."""
+server-side between the preview and the confirmation (the indicator and SAS imports keep theirs
+here too)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 
 import tablib
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -31,6 +33,7 @@ NEW, UPDATE, SKIP, INVALID = "new", "update", "skip", "invalid"
 PENDING_FOLDER = "imports"
 PENDING_MAX_AGE = datetime.timedelta(days=1)
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+PENDING_PER_SESSION = 5  # an uploader's session remembers its last five previewed files
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,30 @@ def load_pending(token: str) -> bytes | None:
 def discard_pending(token: str) -> None:
     if _TOKEN_RE.match(token or ""):
         (_pending_dir() / token).unlink(missing_ok=True)
+
+
+def remember_pending(session: SessionBase, key: str, content: bytes, **entry: Any) -> str:
+    """Keep an uploaded file until it is confirmed and note its token, with ``entry`` (its
+    name…), in the uploader's session under ``key``; returns the token."""
+    token = store_pending(content)
+    pending = dict(session.get(key, {}))
+    pending[token] = entry
+    session[key] = dict(list(pending.items())[-PENDING_PER_SESSION:])
+    return token
+
+
+def take_pending(session: SessionBase, key: str, token: str) -> tuple[dict[str, Any], bytes] | None:
+    """The entry and the bytes of a file kept by ``remember_pending``, its token then
+    forgotten by the session (the file itself stays until ``discard_pending``); None when this
+    session does not know the token or the file is gone."""
+    pending: dict[str, dict[str, Any]] = dict(session.get(key, {}))
+    entry = pending.get(token)
+    content = load_pending(token) if entry else None
+    if entry is None or content is None:
+        return None
+    pending.pop(token)
+    session[key] = pending
+    return entry, content
 
 
 def _prune(folder: Path) -> None:

@@ -15,9 +15,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cpts.jobs import request_document
 from cpts.models import User
 from cpts.permissions import permission_required
+from cpts.views.documents import import_job_started
 from members.forms.imports import MemberImportForm
 from members.import_jobs import MEMBER_IMPORT_KIND
 from members.importing import (
@@ -29,9 +29,9 @@ from members.importing import (
 )
 from members.services.imports import (
     discard_pending,
-    load_pending,
+    remember_pending,
     run_import,
-    store_pending,
+    take_pending,
 )
 
 SESSION_KEY = "member_imports"  # token → {"name": original file name, "rows": row count}
@@ -47,13 +47,13 @@ def member_import(request: HttpRequest) -> HttpResponse:
         report = run_import(form.cleaned_data["rows"], dry_run=True, user=_user(request))
         token = ""
         if not report.has_errors and (report.created or report.updated):
-            token = store_pending(form.cleaned_data["content"])
-            pending = dict(request.session.get(SESSION_KEY, {}))
-            pending[token] = {
-                "name": form.cleaned_data["filename"],
-                "rows": len(form.cleaned_data["rows"]),
-            }
-            request.session[SESSION_KEY] = dict(list(pending.items())[-5:])
+            token = remember_pending(
+                request.session,
+                SESSION_KEY,
+                form.cleaned_data["content"],
+                name=form.cleaned_data["filename"],
+                rows=len(form.cleaned_data["rows"]),
+            )
         return render(
             request,
             "members/imports/preview.html",
@@ -71,10 +71,8 @@ def member_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def member_import_confirm(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
-    pending: dict[str, dict[str, Any]] = dict(request.session.get(SESSION_KEY, {}))
-    entry = pending.get(token)
-    content = load_pending(token) if entry else None
-    if entry is None or content is None:
+    taken = take_pending(request.session, SESSION_KEY, token)
+    if taken is None:
         messages.error(
             request,
             _(
@@ -83,20 +81,10 @@ def member_import_confirm(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("member_import")
-    pending.pop(token)
-    request.session[SESSION_KEY] = pending
+    entry, content = taken
     filename = str(entry.get("name", ""))
     if int(entry.get("rows", 0)) > SYNC_MAX_ROWS:
-        document = request_document(
-            MEMBER_IMPORT_KIND,
-            requested_by=request.user,
-            parameters={"token": token, "filename": filename},
-        )
-        messages.success(
-            request,
-            _("L'import de %(name)s est lancé : suivez sa progression ici.") % {"name": filename},
-        )
-        return redirect("document_detail", pk=document.pk)
+        return import_job_started(request, MEMBER_IMPORT_KIND, token, filename)
     try:
         report = run_import(read_member_file(content, filename), dry_run=False, user=_user(request))
     except ImportFileError as error:

@@ -6,8 +6,6 @@ uploader's session knows."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from cpts.forms.imports import UploadedTableForm
-from cpts.jobs import request_document
 from cpts.permissions import permission_required
-from members.services.imports import load_pending, store_pending
+from cpts.views.documents import import_job_started
+from members.services.imports import remember_pending, take_pending
 from registries.import_jobs import SAS_IMPORT_KIND
 from registries.importing import COLUMNS, ActivityImport, read_activity_file, template_csv
 
@@ -45,10 +43,9 @@ def sas_activity_import(request: HttpRequest) -> HttpResponse:
         filename = form.cleaned_data["filename"]
         token = ""
         if not table.has_errors:
-            token = store_pending(form.cleaned_data["content"])
-            pending = dict(request.session.get(SESSION_KEY, {}))
-            pending[token] = {"name": filename}
-            request.session[SESSION_KEY] = dict(list(pending.items())[-5:])
+            token = remember_pending(
+                request.session, SESSION_KEY, form.cleaned_data["content"], name=filename
+            )
         return render(
             request,
             "registries/sas_import_preview.html",
@@ -61,27 +58,15 @@ def sas_activity_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sas_activity_import_confirm(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
-    pending: dict[str, dict[str, Any]] = dict(request.session.get(SESSION_KEY, {}))
-    entry = pending.get(token)
-    if entry is None or load_pending(token) is None:
+    taken = take_pending(request.session, SESSION_KEY, token)
+    if taken is None:
         messages.error(
             request,
             _("Ce fichier n'est plus disponible (déjà importé ou trop ancien) : redéposez-le."),
         )
         return redirect("sas_activity_import")
-    pending.pop(token)
-    request.session[SESSION_KEY] = pending
-    filename = str(entry.get("name", ""))
-    document = request_document(
-        SAS_IMPORT_KIND,
-        requested_by=request.user,
-        parameters={"token": token, "filename": filename},
-    )
-    messages.success(
-        request,
-        _("L'import de %(name)s est lancé : suivez sa progression ici.") % {"name": filename},
-    )
-    return redirect("document_detail", pk=document.pk)
+    entry, _content = taken
+    return import_job_started(request, SAS_IMPORT_KIND, token, str(entry.get("name", "")))
 
 
 @permission_required("registries.manage")
