@@ -62,9 +62,6 @@ class ClaimsBlock:
     def empty(self) -> bool:
         return not any(step.count for step in self.steps)
 
-    def step(self, key: str) -> PendingStep:
-        return next(step for step in self.steps if step.key == key)
-
 
 def claims_block(*, can_validate: bool, can_approve: bool, can_see_batches: bool) -> ClaimsBlock:
     """One query. The flags say which page the reader may open (the permissions the
