@@ -1,5 +1,5 @@
 """Helpers shared by the claims views: the sources a claim can be declared from, the
-object-level checks that answer 404 for claims one may not see."""
+object-level checks that answer 404 for claims one may not see, the page to return to."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.formats import number_format
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from claims.models import Claim
 from crisis.models import Shift
@@ -53,3 +54,15 @@ def claim_or_404(pk: int) -> Claim:
 def euros(amount: Decimal) -> str:
     """An amount the French way, without the sign: "1 234,56"."""
     return number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
+def next_url(request: HttpRequest) -> str:
+    """The page to return to after an action, from the ``next`` field of the form (or of the
+    query string, for a page that carries it to its form): a path of this site only, with
+    its query (a queue's filters and page kept); "" when missing or pointing elsewhere."""
+    target = str(request.POST.get("next") or request.GET.get("next") or "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,7 +19,7 @@ from claims.forms import ApprovalFilterForm, RefuseForm, apply_service_error
 from claims.models import Claim, ClaimStatus
 from claims.selectors import approval_queue, can_approve, can_validate, validation_queue
 from claims.services.workflow import approve_claim, approve_claims, refuse_claim, validate_claim
-from claims.views._shared import CLAIM_RELATED, claim_or_404, paginate
+from claims.views._shared import CLAIM_RELATED, claim_or_404, next_url, paginate
 from cpts.permissions import permission_required, user_can
 from cpts.selectors.audit import audit_rows, history_for
 from cpts.views.messaging import error_text, logged_in_user
@@ -87,12 +87,10 @@ def validation_queue_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, default: str, pk: int) -> HttpResponse:
-    """Back to the page the action was taken from (a queue, or the claim's page)."""
-    target = str(request.POST.get("next", ""))
-    if target not in ("validation_queue", "approval_queue", "claim_detail"):
-        target = default
-    return redirect(target, pk=pk) if target == "claim_detail" else redirect(target)
+def _back(request: HttpRequest, claim: Claim) -> HttpResponse:
+    """Back to the page the action was taken from (a queue with its filters and page, named
+    by ``next``), else to the claim's page."""
+    return redirect(next_url(request) or reverse("claim_detail", args=[claim.pk]))
 
 
 @permission_required("claims.validate", "groups.lead")
@@ -109,7 +107,7 @@ def claim_validate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("La demande de %(member)s est validée.") % {"member": claim.member}
         )
-    return _back(request, "validation_queue", claim.pk)
+    return _back(request, claim)
 
 
 @permission_required("finance.approve")
@@ -124,7 +122,7 @@ def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("La demande de %(member)s est approuvée.") % {"member": claim.member}
         )
-    return _back(request, "approval_queue", claim.pk)
+    return _back(request, claim)
 
 
 def _refusal_text(error: ValidationError | PermissionDenied) -> str:
@@ -156,9 +154,14 @@ def claim_refuse(request: HttpRequest, pk: int) -> HttpResponse:
                     _("La demande de %(member)s est refusée ; le motif lui est communiqué.")
                     % {"member": claim.member},
                 )
-                return _back(request, "claim_detail", claim.pk)
+                return _back(request, claim)
         status = 400
-    return render(request, "claims/refuse.html", {"claim": claim, "form": form}, status=status)
+    return render(
+        request,
+        "claims/refuse.html",
+        {"claim": claim, "form": form, "next": next_url(request)},
+        status=status,
+    )
 
 
 @permission_required("finance.approve")
@@ -184,7 +187,7 @@ def claims_bulk_approve(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in raw if v.isdigit() and len(v) < 10][:MAX_BULK]
     if not ids:
         messages.error(request, _("Cochez au moins une demande à approuver."))
-        return redirect("approval_queue")
+        return redirect(next_url(request) or reverse("approval_queue"))
     chosen = list(
         Claim.objects.select_related("member").filter(pk__in=ids, status=ClaimStatus.VALIDATED)
     )
@@ -213,7 +216,7 @@ def claims_bulk_approve(request: HttpRequest) -> HttpResponse:
             )
             % {"count": skipped},
         )
-    return redirect("approval_queue")
+    return redirect(next_url(request) or reverse("approval_queue"))
 
 
 urlpatterns = [

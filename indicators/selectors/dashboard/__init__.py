@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cpts.permissions import user_can
 from cpts.selectors.territory import TerritorySummary, territory_summary
+from indicators.selectors.dashboard.claims import ClaimsBlock, claims_block
 from indicators.selectors.dashboard.contract import ContractBlock, contract_block
 from indicators.selectors.dashboard.governance import GovernanceBlock, governance_block
 from indicators.selectors.dashboard.jobs import JobsBlock, jobs_block
@@ -29,6 +30,7 @@ class Dashboard:
     show_contract: bool  # the contract block (with or without a contract)
     contract: ContractBlock | None  # None: no contract yet (or hidden)
     jobs: JobsBlock | None
+    claims: ClaimsBlock | None
 
 
 def dashboard_for(user: Any, now: datetime.datetime | None = None) -> Dashboard:
@@ -47,4 +49,20 @@ def dashboard_for(user: Any, now: datetime.datetime | None = None) -> Dashboard:
         show_contract=show_contract,
         contract=contract_block(today, with_finance=finance) if show_contract else None,
         jobs=jobs_block(now) if user_can(user, "reports.view") else None,
+        claims=_claims_block(user),
+    )
+
+
+def _claims_block(user: Any) -> ClaimsBlock | None:
+    """For the readers who see every claim (the finance team, the coordination that
+    validates them): a référent validating their group's claims does not get the CPTS's
+    totals. Links follow what each queue checks."""
+    finance = user_can(user, "finance.view")
+    validates = user_can(user, "claims.validate")
+    if not (finance or validates):
+        return None
+    return claims_block(
+        can_validate=validates or user_can(user, "groups.lead"),
+        can_approve=user_can(user, "finance.approve"),
+        can_see_batches=finance,
     )
