@@ -65,10 +65,16 @@ def _latest_document() -> dict[str, Any]:
 # The last full calendar year, whose computed indicators the recomputation job measures.
 LAST_YEAR = str(timezone.localdate().year - 1)
 
+
+def _dashboard_kwargs() -> dict[str, Any]:
+    return {**history.grown_kwargs(), **claims.claims_kwargs()}
+
+
 PAGES: list[BenchPage] = [
     # The dashboard, once five years of meetings, attendance, actions, events and adhesions
-    # are grown to the scale (cpts/bench/history.py).
-    BenchPage("backoffice_home", kwargs=history.grown_kwargs),
+    # are grown to the scale (cpts/bench/history.py), with the claims waiting in every state
+    # for its « Indemnisations en attente » block (cpts/bench/claims.py).
+    BenchPage("backoffice_home", kwargs=_dashboard_kwargs),
     BenchPage("portal_home"),
     BenchPage("territory"),
     BenchPage("territory_search", query="q=cler", htmx=True),
