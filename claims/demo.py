@@ -1,19 +1,22 @@
 """Demo data of the claims, appended to ``cpts.services.demo.DEMO_STEPS`` after the
 governance, missions, registries and crisis steps (the claims are declared from their
-meetings, events and shifts): the tariffs of the contract periods, the mileage scale and the
-PASS; two years of claims in every state (``claims.demo_plan``) with quarterly payment
-batches and last year closed; bank details for about two thirds of the claimants.
+meetings, events and shifts) and before the indicators (whose hours indicator reads them):
+the tariffs of the contract periods, the mileage scale and the PASS; two years of claims in
+every state (``claims.demo_plan``), paid in quarterly batches, last year closed; bank
+details for about two thirds of the claimants.
 
-The tariffs, the scale, the PASS, the declarations, the validations, the approvals, the
-closing and the bank details go through the claims services, so the demo obeys the real
-rules (attendance of the source, tariff in force, closed periods, nobody validating or
-approving their own claim, four eyes, the PASS cap, IBAN checks) and leaves their audit
-trail. Two writes do not: ``refuse_claim`` and ``create_batch`` email the member once the
-transaction commits, and ``seed_demo`` sends no email to its fictitious members; the
-refusals and the payments are written here with the same checks and the same fields, under
-the same audit actor. The services stamp their moments with the current time: the claims'
-dates of declaration, validation and decision and their audit entries are then moved back
-to when they would have happened (days after the activity, before its payment).
+The tariffs, the scale, the PASS, the bank details, the closing and every claim still in the
+workflow (submitted, validated, approved, refused) go through the claims services, so they
+obey the real rules (attendance of the source, tariff in force, closed periods, nobody
+validating or approving their own claim, four eyes, the PASS cap counting the paid claims,
+IBAN checks) and leave their audit trail. Three writes do not:
+- the paid history is bulk-created with the same rules (``_seed_paid`` says why: speed);
+- the refusals are written by ``_refuse`` with the checks and fields of ``refuse_claim``,
+  which emails the member once the transaction commits: ``seed_demo`` sends no email to
+  its fictitious members (neither are the payment emails of ``create_batch`` sent);
+- the services stamp their moments with the current time: the claims' moments of
+  declaration, validation and decision and their audit entries are then moved back to when
+  they would have happened (days after the activity, before the payment of its batch).
 
 Idempotent: the settings are recorded only when missing, the claims only while the demo has
 no claim at all (they are one history, seeded once), the bank details only for the chosen
@@ -251,7 +254,8 @@ def _sourced(cast: _Cast, rng: random.Random, today: datetime.date) -> list[Plan
         elif (
             plan.status != ClaimStatus.SUBMITTED
             and member.pk not in cast.accounts
-            and rng.random() < demo_plan.REFUSED_SHARE
+            and (kind == "shift" or member.practice_mode in demo_plan.SALARIED)
+            and rng.random() < demo_plan.REFUSED_SHARE[kind]
         ):
             plan.status, plan.reason = ClaimStatus.REFUSED, demo_plan.REFUSALS[kind]
             plan.refused_at_validation = rng.random() < 0.5
@@ -356,7 +360,8 @@ def _declare(plan: Planned, cast: _Cast) -> None:
 
 
 def _refuse(claim: Claim, *, by: User, reason: str) -> None:
-    """``refuse_claim`` without its email (see the module's docstring): same checks, fields."""
+    """``refuse_claim`` without its email (see the module's docstring): same checks and
+    fields, under the same audit actor."""
     with transaction.atomic(), acting(by):
         claim.refresh_from_db()
         if is_own(by, claim):
@@ -433,8 +438,9 @@ def _paid_rows(plan: Planned, cast: _Cast, batch: PaymentBatch, when: Moments) -
     if plan.source_kind == "expense":
         receipt = _receipt(plan)
         rules.check_receipt(receipt)
-        claim = Claim(nature=ClaimNature.EXPENSE, amount=plan.amount, **common)
-        claim.receipt.name = default_storage.save(receipt_path(claim, receipt.name), receipt)
+        claim = Claim(nature=ClaimNature.EXPENSE, amount=plan.amount or D("0"), **common)
+        path = receipt_path(claim, receipt.name or "justificatif.pdf")
+        claim.receipt.name = default_storage.save(path, receipt)
         return [claim]
     sources: dict[str, Any] = {}
     kind, mission, hours = plan.activity_kind, None, plan.hours
@@ -549,7 +555,9 @@ def _close_last_year(plans: list[Planned], cast: _Cast, today: datetime.date) ->
         for plan in plans
         if plan.day.year == year and plan.status not in (ClaimStatus.PAID, ClaimStatus.REFUSED)
     }
-    months = [None] if not pending else [m for m in range(1, 13) if m < min(pending)]
+    months: list[int | None] = [None]
+    if pending:
+        months = [month for month in range(1, 13) if month < min(pending)]
     closed = []
     for month in months:
         if ClosedPeriod.objects.filter(year=year, month=month).exists():
@@ -592,7 +600,7 @@ def seed_claims(context: DemoContext) -> None:
         _run_workflow(plan, cast)
     _backdate(live, today, rng)
     closed = _close_last_year(plans, cast, today)
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for plan in plans:
         counts[plan.status] += len(plan.claims)
     context.log(

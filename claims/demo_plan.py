@@ -5,8 +5,7 @@ The claims come from the demo's real activity — working-group, CA and Bureau m
 the member is marked present (never the AG), mission events where the member is among the
 professionals mobilised, crisis shifts the member signed up for — and from a few claims
 entered by hand with a justification, some with mileage, plus expenses with a receipt. Not
-everybody claims everything (many salaried professionals or retired members do not), so a
-seeded draw keeps about two claims in three.
+everybody claims everything, so a seeded draw keeps about two claims in three.
 
 The state of a claim follows its date, relative to today: the last month is still submitted,
 the month before validated, the one before approved and waiting for the next payment batch,
@@ -35,19 +34,20 @@ VALIDATED_DAYS = 60
 APPROVED_DAYS = 100
 # Share of the claimable activities actually claimed, per source kind.
 CLAIM_SHARE = {"meeting": 0.75, "event": 0.6, "shift": 0.85}
-REFUSED_SHARE = 0.06
+# Refusals: a salaried professional's meeting or action on paid work time; a shift not done.
+REFUSED_SHARE = {"meeting": 0.25, "event": 0.25, "shift": 0.08}
+SALARIED = ("salarie", "mixte")
 MILEAGE_SHARE = 0.3
 KILOMETRES = (D("12"), D("18"), D("24"), D("31"), D("46"), D("58"))
 
 REFUSALS = {
     "meeting": (
-        "Vous avez assisté à cette réunion au titre de votre poste salarié au centre "
-        "hospitalier : ce temps est déjà rémunéré par votre employeur et ne peut pas être "
-        "indemnisé par la CPTS."
+        "Vous avez participé à cette réunion sur votre temps de travail salarié : ce temps "
+        "est déjà rémunéré par votre employeur, la CPTS ne peut pas l'indemniser."
     ),
     "event": (
-        "Cette action a été réalisée pendant vos heures de travail à la maison de santé, "
-        "déjà financées par la structure : la CPTS ne peut pas les indemniser une seconde fois."
+        "Cette action a été réalisée sur votre temps de travail salarié, déjà rémunéré par "
+        "votre employeur : la CPTS ne peut pas l'indemniser une seconde fois."
     ),
     "shift": (
         "Vous n'avez pas pu assurer ce créneau (remplacement par un confrère, noté sur la "
@@ -268,17 +268,18 @@ def moments(
     declared, validated, decided = (
         min(max(moment, plan.day), today) for moment in (declared, validated, decided)
     )
-    goes = {
+    goes: dict[str, tuple[bool, bool]] = {
         ClaimStatus.SUBMITTED: (False, False),
         ClaimStatus.VALIDATED: (True, False),
         ClaimStatus.APPROVED: (True, True),
         ClaimStatus.PAID: (True, True),
         ClaimStatus.REFUSED: (not plan.refused_at_validation, True),
-    }[plan.status]
+    }
+    validates, decides = goes[plan.status]
     return Moments(
         declared=at(declared, 19),
-        validated=at(validated, 10) if goes[0] else None,
-        decided=at(decided, 11) if goes[1] else None,
+        validated=at(validated, 10) if validates else None,
+        decided=at(decided, 11) if decides else None,
     )
 
 

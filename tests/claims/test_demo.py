@@ -11,7 +11,9 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from claims import rules
 from claims.models import (
@@ -127,6 +129,7 @@ def test_claims_demo_every_state_consistent_with_the_rules():
     assert not from_meetings.filter(meeting__body__kind=BodyKind.AG).exists()
     assert all((c.member_id, c.meeting_id) in present for c in from_meetings)
     for claim in claims.filter(event__isnull=False).select_related("event"):
+        assert claim.event is not None
         assert claim.event.professionals.filter(pk=claim.member_id).exists()
     shifts = claims.filter(shift__isnull=False)
     assert shifts.exists()
@@ -138,11 +141,12 @@ def test_claims_demo_every_state_consistent_with_the_rules():
         if claim.nature == ClaimNature.INDEMNITY:
             tariff = rules.tariff_for(claim.activity_kind, claim.date, claim.member.profession_id)
             flat = tariff.basis == RateBasis.FLAT
-            expected = tariff.amount if flat else tariff.amount * (claim.hours or 0)
+            expected = tariff.amount if flat else tariff.amount * (claim.hours or Decimal(0))
             assert claim.amount == expected.quantize(Decimal("0.01")), claim.pk
         elif claim.nature == ClaimNature.MILEAGE:
             per_km = MileageRate.objects.get().per_km
-            assert claim.amount == (per_km * claim.km).quantize(Decimal("0.01")), claim.pk
+            expected = per_km * (claim.km or Decimal(0))
+            assert claim.amount == expected.quantize(Decimal("0.01")), claim.pk
         else:
             assert claim.justification
             with claim.receipt.open("rb") as receipt:
@@ -189,3 +193,35 @@ def test_claims_demo_second_run_changes_nothing():
     assert _counts() == before
     assert max(Claim.objects.values_list("updated_at", flat=True)) == updated
     assert before["statuses"] == len(ClaimStatus.values)
+
+
+def test_claims_demo_pages_show_it_to_the_demo_accounts(client):
+    _seed()
+    batch = PaymentBatch.objects.order_by("paid_on").first()
+    refused = Claim.objects.filter(member__email="adherent@cpts-demo.fr", status="refused").first()
+    waiting = validation_queue(_user("coordination@cpts-demo.fr")).last()
+    assert batch is not None and refused is not None and waiting is not None
+    pages = {
+        "tresorerie@cpts-demo.fr": [
+            (reverse("approval_queue"), "Validée"),
+            (reverse("batch_list"), batch.label),
+            (reverse("batch_detail", args=[batch.pk]), batch.label),
+            (reverse("claims_totals") + f"?annee={batch.paid_on.year}", "Réunion"),
+        ],
+        "referent@cpts-demo.fr": [(reverse("validation_queue"), "Soins non programmés")],
+        "adherent@cpts-demo.fr": [
+            (reverse("my_claims"), "Refusée"),
+            (reverse("my_claims"), refused.refusal_reason[:30]),
+            (reverse("portal_claims_cards"), "Soumise"),
+        ],
+        "coordination@cpts-demo.fr": [
+            (reverse("validation_queue"), waiting.member.display_name),
+            (reverse("claim_detail", args=[refused.pk]), refused.refusal_reason[:30]),
+        ],
+    }
+    for email, urls in pages.items():
+        client.force_login(_user(email))
+        for url, text in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (email, url)
+            assert escape(text) in response.content.decode(), (email, url, text)
