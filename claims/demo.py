@@ -229,6 +229,9 @@ def _sourced(cast: _Cast, rng: random.Random, today: datetime.date) -> list[Plan
         .order_by("shift__starts_at", "member_id")
     )
     rows += [("shift", timezone.localdate(s.shift.starts_at), s.shift, s.member) for s in signups]
+    led_meetings = [row[2] for row in rows if row[0] == "meeting" and row[2].body_id in cast.led]
+    # The claims of the latest meeting of the référent's group were declared late.
+    latest_led = max(led_meetings, key=lambda meeting: meeting.starts_at, default=None)
     plans = []
     for kind, day, source, member in sorted(rows, key=lambda row: (row[1], row[0], row[3].pk)):
         if member.pk in cast.excluded:
@@ -250,8 +253,7 @@ def _sourced(cast: _Cast, rng: random.Random, today: datetime.date) -> list[Plan
         )
         meeting = source if kind == "meeting" else None
         plan.validator = cast.validator(member, meeting)
-        late = meeting is not None and meeting.body_id in cast.led and day.year == today.year
-        if late and plan.validator == cast.referent:
+        if meeting is not None and meeting == latest_led and plan.validator == cast.referent:
             plan.status, plan.late = ClaimStatus.SUBMITTED, True
         elif (
             plan.status != ClaimStatus.SUBMITTED

@@ -10,7 +10,7 @@ everybody claims everything, so a seeded draw keeps about two claims in three.
 The state of a claim follows its date, relative to today: the last month is still submitted,
 the month before validated, the one before approved and waiting for the next payment batch,
 older claims were paid in the quarterly batch of their quarter; a few were refused on the
-way with the reason the member reads. The claims of this year's meeting of the group led by
+way with the reason the member reads. The claims of the latest meeting of the group led by
 the demo référent were declared late: they wait in the référent's queue."""
 
 from __future__ import annotations
@@ -256,6 +256,9 @@ def at(day: datetime.date, hour: int) -> datetime.datetime:
 def moments(
     plan: Planned, rng: random.Random, today: datetime.date, paid_on: datetime.date | None
 ) -> Moments:
+    """Declared the evening of a day after the activity, validated days later in the
+    morning, decided days after that; squeezed before the payment date, never after now
+    (today's end when ``today`` is not the current day), always in that order."""
     declared = plan.day + datetime.timedelta(days=rng.randint(1, 8))
     if plan.late:
         declared = today - datetime.timedelta(days=rng.randint(2, 9))
@@ -265,9 +268,19 @@ def moments(
         decided = min(decided, paid_on - datetime.timedelta(days=2))
         validated = min(validated, decided - datetime.timedelta(days=1))
         declared = min(declared, validated - datetime.timedelta(days=1))
+    earliest = min(plan.day + datetime.timedelta(days=1), today)
     declared, validated, decided = (
-        min(max(moment, plan.day), today) for moment in (declared, validated, decided)
+        min(max(day, earliest), today) for day in (declared, validated, decided)
     )
+    hour = datetime.timedelta(hours=1)
+    stamps = [at(declared, 19), at(validated, 10), at(decided, 11)]
+    for index in (1, 2):
+        stamps[index] = max(stamps[index], stamps[index - 1] + hour)
+    limit = at(today, 23)
+    if today == timezone.localdate():
+        limit = min(limit, timezone.now())
+    for index in (2, 1, 0):
+        stamps[index] = min(stamps[index], limit - (2 - index) * hour)
     goes: dict[str, tuple[bool, bool]] = {
         ClaimStatus.SUBMITTED: (False, False),
         ClaimStatus.VALIDATED: (True, False),
@@ -277,9 +290,9 @@ def moments(
     }
     validates, decides = goes[plan.status]
     return Moments(
-        declared=at(declared, 19),
-        validated=at(validated, 10) if validates else None,
-        decided=at(decided, 11) if decides else None,
+        declared=stamps[0],
+        validated=stamps[1] if validates else None,
+        decided=stamps[2] if decides else None,
     )
 
 

@@ -5,6 +5,8 @@ about two thirds of the claimants; a second run changes nothing."""
 
 from __future__ import annotations
 
+import datetime
+import random
 from collections import defaultdict
 from decimal import Decimal
 
@@ -15,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from claims import rules
+from claims import demo_plan, rules
 from claims.models import (
     ActivityKind,
     BankAccount,
@@ -80,7 +82,7 @@ def test_claims_demo_every_state_consistent_with_the_rules():
 
     # Two years: last year and this year, nothing in the future.
     years = set(claims.values_list("date__year", flat=True))
-    assert years == {today.year - 1, today.year}
+    assert today.year - 1 in years and years <= {today.year - 1, today.year}
     assert not claims.filter(date__gt=today).exists()
 
     # Tariffs for every claimable activity, the mileage scale, the PASS of 2025 and 2026.
@@ -225,3 +227,42 @@ def test_claims_demo_pages_show_it_to_the_demo_accounts(client):
             response = client.get(url)
             assert response.status_code == 200, (email, url)
             assert escape(text) in response.content.decode(), (email, url, text)
+
+
+@pytest.mark.parametrize(
+    "today",
+    [datetime.date(2027, 1, 9), datetime.date(2026, 4, 2), datetime.date(2026, 12, 7)],
+)
+def test_demo_plan_dates_hold_whatever_the_day(today: datetime.date):
+    """The windows, the quarterly payment dates and the moments of the plan, on days of the
+    year other than the one the suite runs on (no database)."""
+    rng = random.Random(1)
+    start = demo_plan.first_day(today)
+    assert start == datetime.date(today.year - 1, 1, 1)
+    assert demo_plan.window_status(today, today) == ClaimStatus.SUBMITTED
+    assert demo_plan.window_status(today - datetime.timedelta(45), today) == "validated"
+    assert demo_plan.window_status(today - datetime.timedelta(80), today) == "approved"
+    day = start
+    quarters = set()
+    while day <= today:
+        status = demo_plan.window_status(day, today)
+        paid_on = None
+        if status == ClaimStatus.PAID:
+            quarter = demo_plan.quarter_of(day)
+            quarters.add(quarter)
+            paid_on = demo_plan.quarter_paid_on(*quarter, today)
+            assert day + datetime.timedelta(days=20) <= paid_on < today
+        for state, early in ((status, False), ("refused", False), ("refused", True)):
+            plan = demo_plan.Planned(
+                member=None, day=day, source_kind="hand", status=state, refused_at_validation=early
+            )
+            when = demo_plan.moments(plan, rng, today, paid_on if state == status else None)
+            assert (when.validated is None) == (state == "submitted" or early)
+            steps = [m for m in (when.declared, when.validated, when.decided) if m is not None]
+            assert steps == sorted(steps)
+            assert all(day <= timezone.localdate(m) <= today for m in steps)
+            if paid_on is not None and state == status:
+                assert when.decided is not None and timezone.localdate(when.decided) < paid_on
+        day += datetime.timedelta(days=1)
+    assert len(quarters) >= 2
+    assert today.year - 1 in {year for year, _quarter in quarters}
