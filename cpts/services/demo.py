@@ -219,6 +219,13 @@ def _crisis_steps() -> list[DemoStep]:
     return list(CRISIS_DEMO_STEPS)
 
 
+def _claims_steps() -> list[DemoStep]:
+    """The claims' steps (claims/demo.py): tariffs, two years of claims, bank details."""
+    from claims.demo import CLAIMS_DEMO_STEPS
+
+    return list(CLAIMS_DEMO_STEPS)
+
+
 # The steps, in order. Append a feature's own step here to extend the demo.
 DEMO_STEPS: list[DemoStep] = [
     ensure_communes,
@@ -230,6 +237,7 @@ DEMO_STEPS: list[DemoStep] = [
     *_missions_steps(),
     *_registries_steps(),
     *_crisis_steps(),
+    *_claims_steps(),
     *_indicator_steps(),
 ]
 
