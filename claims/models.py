@@ -125,7 +125,12 @@ class ClosedPeriod(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("année"))
     month = models.PositiveSmallIntegerField(_("mois"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("clôturée par"),
     )
 
     class Meta:
@@ -173,7 +178,12 @@ class PaymentBatch(TimeStampedModel):
     paid_on = models.DateField(_("date de paiement"))
     label = models.CharField(_("libellé"), max_length=140)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
 
     class Meta:
@@ -247,18 +257,38 @@ class Claim(TimeStampedModel):
         db_index=True,
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déposée par"),
     )
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validée par"),
     )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approuvée par"),
     )
     approved_at = models.DateTimeField(_("approuvée le"), null=True, blank=True)
     refused_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("refusée par"),
     )
     refused_at = models.DateTimeField(_("refusée le"), null=True, blank=True)
     refusal_reason = models.TextField(_("motif du refus"), blank=True)

@@ -46,6 +46,9 @@ DEMO_ASSOCIATION: dict[str, Any] = {
     "email": "contact@cpts-demo.fr",
     "phone": "04 67 88 42 17",
     "website": "",
+    # Where members send their fee, and the account the SEPA transfers of claims debit.
+    "payment_iban": "FR7610278090010002015680153",
+    "payment_bic": "CMCIFR2A",
 }
 
 

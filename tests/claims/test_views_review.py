@@ -158,6 +158,16 @@ def test_finance_sees_any_claim_with_its_history(client, association, president)
     assert "Historique" in page
 
 
+def test_history_names_who_validated_in_french(client, association, coordinator, president):
+    claim = make_claim(MemberFactory.create())
+    client.force_login(coordinator)
+    assert client.post(reverse("claim_validate", args=[claim.pk])).status_code == 302
+    client.force_login(president)
+    page = text(client.get(reverse("claim_detail", args=[claim.pk])))
+    assert "validée par" in page.lower()
+    assert "Validated by" not in page
+
+
 # --- Query counts -------------------------------------------------------------------------
 
 
