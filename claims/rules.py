@@ -20,8 +20,15 @@ from claims.models import (
     Tariff,
 )
 
-# The PASS when the bureau has not recorded the year's value (editable as PassCeiling rows).
-DEFAULT_PASS: dict[int, Decimal] = {2025: Decimal("47100.00"), 2026: Decimal("48060.00")}
+# The PASS when the bureau has not recorded the year's value (editable as PassCeiling rows),
+# since the décret 2022-375 set the cap.
+DEFAULT_PASS: dict[int, Decimal] = {
+    2022: Decimal("41136.00"),
+    2023: Decimal("43992.00"),
+    2024: Decimal("46368.00"),
+    2025: Decimal("47100.00"),
+    2026: Decimal("48060.00"),
+}
 NEAR_CAP_SHARE = Decimal("0.80")
 MAX_HOURS = Decimal("24")
 MAX_KM = Decimal("2000")

@@ -75,6 +75,7 @@ def test_tariffs_mileage_and_pass(world: World) -> None:
     set_pass(2027, "49000", by=world.tresorier)
     assert rules.pass_amount(2027) == Decimal("49000.00")
     assert rules.pass_amount(2025) == Decimal("47100.00")
+    assert rules.pass_amount(2024) == Decimal("46368.00")  # a past year keeps its own PASS
 
 
 @pytest.mark.parametrize("amount", ["-1", "0", "abc", "5000"])
