@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "governance",
     "missions",
     "indicators",
+    "reports",
 ]
 
 MIDDLEWARE = [
