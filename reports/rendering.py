@@ -57,7 +57,9 @@ def contract_year(number: Any, contract_id: Any = None) -> tuple[Contract, Contr
             )
     year = contract.years.filter(number=number).first()
     if year is None:
-        numbers = ", ".join(str(n) for n in contract.years.order_by("number").values_list("number", flat=True))
+        numbers = ", ".join(
+            str(n) for n in contract.years.order_by("number").values_list("number", flat=True)
+        )
         raise DocumentError(
             _("Le contrat n'a pas d'année %(number)s (années existantes : %(numbers)s).")
             % {"number": number, "numbers": numbers or "—"}

@@ -204,9 +204,7 @@ def body_activity(start: date, end: date, *, with_idle: bool = True) -> list[Bod
     """Every body not archived before the period (``with_idle``: also those without a held
     meeting), in the bodies' order, with its held meetings and attendance. Two queries."""
     held = held_meetings(start, end)
-    meetings = dict(
-        held.values("body").annotate(n=Count("pk")).values_list("body", "n").order_by()
-    )
+    meetings = dict(held.values("body").annotate(n=Count("pk")).values_list("body", "n").order_by())
     attendance = {
         row["meeting__body"]: (row["attended"], row["recorded"])
         for row in Attendance.objects.filter(meeting__in=held.values("pk"))

@@ -88,9 +88,7 @@ def _ranked(counts: dict[str, int], keep: int, others: str) -> list[tuple[str, i
 def members_by_college(on: date) -> list[tuple[str, int]]:
     """Active members on ``on`` per collège, the largest first; members without a collège as
     "Sans collège" (one query)."""
-    rows = (
-        Member.objects.filter(members_on(on)).values("college__name").annotate(count=Count("pk"))
-    )
+    rows = Member.objects.filter(members_on(on)).values("college__name").annotate(count=Count("pk"))
     counts: dict[str, int] = {}
     for row in rows:
         label = row["college__name"] or _("Sans collège")

@@ -58,7 +58,10 @@ class MissionPart:
 def build_missions(scope: ReportScope) -> dict[str, Any]:
     assert scope.contract is not None
     result = earnings(scope)
-    states = {state.contract_mission.mission_id: state for state in mission_states(scope.contract, scope.on)}
+    states = {
+        state.contract_mission.mission_id: state
+        for state in mission_states(scope.contract, scope.on)
+    }
     totals = activity_totals_by_mission(scope.start, scope.end)
     by_mission: dict[int, list[Action]] = defaultdict(list)
     for action in period_actions(scope.start, scope.end):

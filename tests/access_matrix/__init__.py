@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from tests.access_matrix import cpts, governance, indicators, members, missions
+from tests.access_matrix import cpts, governance, indicators, members, missions, reports
 from tests.access_matrix.core import (
     KWARGS_BY_NAME,
     LOGIN,
@@ -43,6 +43,7 @@ _PARTS = (
     governance.ENTRIES,
     missions.ENTRIES,
     indicators.ENTRIES,
+    reports.ENTRIES,
 )
 _KEYS = [key for part in _PARTS for key in part]
 _TWICE = sorted({key for key in _KEYS if _KEYS.count(key) > 1})
