@@ -38,6 +38,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("association", ("territory", "association_", "user_", "invitation_")),
     ("documents", ("document_", "identity_sheet_")),
+    ("crisis", ("crisis_", "activation_", "alert_", "site_", "shift_", "roster_")),
     ("directory", ("directory",)),
     (
         "governance",

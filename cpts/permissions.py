@@ -47,6 +47,11 @@ PERMISSIONS: dict[str, Any] = {
     "indicators.manage": _("Recalculer, importer et saisir les valeurs des indicateurs"),
     "reports.view": _("Consulter les rapports et documents générés"),
     "reports.generate": _("Générer les rapports et documents"),
+    # Documents shared with the members (governance/views/library.py).
+    "library.manage": _("Gérer les documents partagés avec les adhérents"),
+    # Crisis mission (crisis app): plan, activations, alerts, sites and shifts.
+    "crisis.view": _("Consulter le plan de crise, les alertes et les plannings de crise"),
+    "crisis.manage": _("Gérer le plan de crise, les crises, les alertes et les plannings"),
 }
 
 _BOARD = {
@@ -58,15 +63,25 @@ _BOARD = {
     "missions.view",
     "indicators.view",
     "reports.view",
+    "crisis.view",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.COORDINATEUR: frozenset(PERMISSIONS),
     Role.PRESIDENT: frozenset(
-        _BOARD | {"association.manage", "finance.view", "governance.manage", "reports.generate"}
+        _BOARD
+        | {
+            "association.manage",
+            "finance.view",
+            "governance.manage",
+            "reports.generate",
+            "crisis.manage",
+        }
     ),
     Role.TRESORIER: frozenset(_BOARD | {"finance.view", "finance.approve", "reports.generate"}),
-    Role.SECRETAIRE: frozenset(_BOARD | {"governance.manage", "reports.generate"}),
+    Role.SECRETAIRE: frozenset(
+        _BOARD | {"governance.manage", "reports.generate", "library.manage"}
+    ),
     Role.MEMBRE_BUREAU: frozenset(_BOARD),
     Role.ADMINISTRATEUR: frozenset(_BOARD),
     Role.REFERENT: frozenset({"portal.view", "groups.lead"}),

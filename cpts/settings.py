@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "members",
     "governance",
     "missions",
+    "crisis",
     "indicators",
     "reports",
 ]

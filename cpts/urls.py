@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("governance.urls")),
     path("", include("missions.urls")),
+    path("", include("crisis.urls")),
     path("", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -33,3 +33,27 @@ def validate_finess(value: str) -> None:
             ),
             code="finess_format",
         )
+
+
+def validate_iban(value: str) -> None:
+    """An IBAN written compact (spaces removed by the form), with a valid check digit."""
+    from stdnum import iban as stdnum_iban
+
+    if not stdnum_iban.is_valid(value or ""):
+        raise ValidationError(
+            _(
+                "Cet IBAN n'est pas valide : vérifiez les 27 caractères d'un IBAN français "
+                "(FR76…) et sa clé de contrôle."
+            ),
+            code="iban",
+        )
+
+
+def validate_bic(value: str) -> None:
+    from stdnum import bic as stdnum_bic
+
+    if not stdnum_bic.is_valid(value or ""):
+        raise ValidationError(
+            _("Ce BIC n'est pas valide : 8 ou 11 caractères, par exemple AGRIFRPP834."),
+            code="bic",
+        )

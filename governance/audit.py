@@ -16,6 +16,7 @@ from governance.models import (
     Minutes,
     Proxy,
     Resolution,
+    SharedDocument,
     Statutes,
 )
 
@@ -34,3 +35,4 @@ auditlog.register(Resolution, exclude_fields=_TIMESTAMPS)
 auditlog.register(Election, exclude_fields=_TIMESTAMPS)
 auditlog.register(Candidate, exclude_fields=_TIMESTAMPS)
 auditlog.register(Minutes, exclude_fields=_TIMESTAMPS)
+auditlog.register(SharedDocument, exclude_fields=_TIMESTAMPS)

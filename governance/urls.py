@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("governance.views.elections")),
     path("", include("governance.views.minutes")),
     path("", include("governance.views.decisions")),
+    path("", include("governance.views.portal_sections")),
+    path("", include("governance.views.library")),
 ]

@@ -13,3 +13,4 @@ class MembersConfig(AppConfig):
         from members.selectors import indicators  # noqa: F401  (computed indicators)
 
         register_portal_section("member", "portal_member_cards", position=10)
+        register_portal_section("account", "portal_account_cards", position=90)

@@ -5,6 +5,7 @@ from auditlog.registry import auditlog
 from members.models import (
     Adhesion,
     College,
+    EmailOptOut,
     FeeRule,
     Member,
     MembershipRequest,
@@ -21,3 +22,4 @@ auditlog.register(Payment, exclude_fields=_TIMESTAMPS)
 auditlog.register(FeeRule, exclude_fields=_TIMESTAMPS)
 auditlog.register(College, exclude_fields=_TIMESTAMPS)
 auditlog.register(MembershipRequest, exclude_fields=_TIMESTAMPS)
+auditlog.register(EmailOptOut, exclude_fields=_TIMESTAMPS)

@@ -44,6 +44,7 @@ from governance.models import (
     Minutes,
     Proxy,
     Resolution,
+    SharedDocument,
 )
 from indicators.models import IndicatorDefinition, Measurement
 from members.models import College, FeeRule, Member, MembershipRequest
@@ -69,6 +70,7 @@ from missions.models import (
     Taille,
 )
 from tests import access_matrix as am
+from tests.access_matrix.crisis import crisis_objects
 from tests.factories import PASSWORD, CollegeFactory, MemberFactory, OrganisationFactory
 
 
@@ -250,6 +252,7 @@ def matrix_objects(association, settings, tmp_path, adherent, referent) -> am.Ma
         **governance,
         **_contract_objects(governance["group"]),
         **_indicator_objects(),
+        crisis=crisis_objects(member, own_member, inviter),
     )
 
 
@@ -429,7 +432,21 @@ def _governance_objects(
     agenda_document = AgendaDocument.objects.create(
         item=agenda_item, title="Bilan", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="bilan.pdf")
     )
+    shared_document = SharedDocument.objects.create(
+        title="Statuts",
+        category="statutes",
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="statuts.pdf"),
+    )
+    body_document = SharedDocument.objects.create(
+        title="Plan du groupe",
+        category="plans",
+        visibility="body",
+        body=other_group,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="plan.pdf"),
+    )
     return {
+        "shared_document": shared_document,
+        "body_document": body_document,
         "ag": ag,
         "ca": ca,
         "group": group,

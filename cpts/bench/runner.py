@@ -241,6 +241,15 @@ def measure_job(job: BenchJob, requested_by: User, scale: int, runs: int) -> Mea
     )
 
 
+def _client_of(page: BenchPage, coordinator_client: Client) -> Client:
+    """The coordinator's client, or a client logged in as the page's ``user``."""
+    if not page.user:
+        return coordinator_client
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(email=page.user))
+    return client
+
+
 def run_bench(
     scales: list[int], runs: int, log: Callable[[str], None] = lambda message: None
 ) -> list[Measurement]:
@@ -262,7 +271,7 @@ def run_bench(
             )
             coordinator = User.objects.get(email=COORDINATOR_EMAIL)
             client.force_login(coordinator)
-            results += [measure_page(client, page, scale, runs) for page in PAGES]
+            results += [measure_page(_client_of(page, client), page, scale, runs) for page in PAGES]
             results += [measure_job(job, coordinator, scale, runs) for job in JOBS]
             results += [measure_command(command, scale, runs) for command in COMMANDS]
     return results

@@ -11,7 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from cpts.bench import governance, history, missions
+from cpts.bench import governance, history, missions, portal
 from cpts.models import GeneratedDocument
 
 
@@ -22,6 +22,7 @@ class BenchPage:
     htmx: bool = False
     kwargs: Callable[[], dict[str, Any]] | None = None  # evaluated once the data is seeded
     label: str = ""  # the row's name; defaults to the URL name (plus the query)
+    user: str = ""  # the account the page is requested as; the demo coordinator if empty
 
     @property
     def name(self) -> str:
@@ -98,6 +99,23 @@ PAGES: list[BenchPage] = [
     BenchPage("contract_home", kwargs=missions.home_kwargs),
     BenchPage("contract_year_detail", kwargs=missions.year_kwargs),
     BenchPage("contract_annex_export", kwargs=missions.year_kwargs),
+    # The adherent's portal home and each of its sections, as the demo adherent, with the
+    # portal data set grown to the scale (cpts/bench/portal.py).
+    *(
+        BenchPage(
+            name, htmx=htmx, kwargs=portal.portal_kwargs, user=portal.PORTAL_USER, label=label
+        )
+        for name, htmx, label in (
+            ("portal_home", False, "portal_home (adhérent)"),
+            ("portal_member_cards", True, "portal_member_cards (adhérent)"),
+            ("portal_meetings_section", True, "portal_meetings_section (adhérent)"),
+            ("portal_groups_section", True, "portal_groups_section (adhérent)"),
+            ("portal_documents_section", True, "portal_documents_section (adhérent)"),
+            ("portal_account_cards", True, "portal_account_cards (adhérent)"),
+            ("shared_documents", False, "shared_documents (adhérent)"),
+            ("portal_email_preferences", False, "portal_email_preferences (adhérent)"),
+        )
+    ),
 ]
 
 JOBS: list[BenchJob] = [

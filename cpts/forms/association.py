@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpts.models import Association
 from cpts.services.association import IDENTITY_FIELDS
-from cpts.validators import validate_finess, validate_siret
+from cpts.validators import validate_bic, validate_finess, validate_iban, validate_siret
 
 MAX_CODES = 2000
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -134,11 +134,29 @@ class AssociationIdentityForm(BootstrapFormMixin, forms.ModelForm):
         },
     )
     remove_logo = forms.BooleanField(label=_("Supprimer le logo actuel"), required=False)
+    payment_iban = forms.CharField(
+        label=_("IBAN pour les virements"),
+        required=False,
+        max_length=50,
+        help_text=_(
+            "Montré aux adhérents qui ne sont pas à jour de cotisation ; espaces acceptés."
+        ),
+    )
+    payment_bic = forms.CharField(label=_("BIC"), required=False, max_length=20)
+    payment_url = forms.URLField(
+        label=_("Lien de paiement en ligne"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Par exemple la page HelloAsso de l'adhésion."),
+    )
 
     class Meta:
         model = Association
         fields = [*IDENTITY_FIELDS, "logo"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "payment_instructions": forms.Textarea(attrs={"rows": 2}),
+        }
         help_texts = {
             "postal_code": _("5 chiffres."),
             "phone": _("Par exemple 04 67 00 00 00 ou +33 4 67 00 00 00."),
@@ -172,6 +190,18 @@ class AssociationIdentityForm(BootstrapFormMixin, forms.ModelForm):
         value = re.sub(r"\s", "", self.cleaned_data[name]).upper()
         if value:
             validate_finess(value)
+        return value
+
+    def clean_payment_iban(self) -> str:
+        value = re.sub(r"[\s-]", "", self.cleaned_data["payment_iban"]).upper()
+        if value:
+            validate_iban(value)
+        return value
+
+    def clean_payment_bic(self) -> str:
+        value = re.sub(r"\s", "", self.cleaned_data["payment_bic"]).upper()
+        if value:
+            validate_bic(value)
         return value
 
     def clean_finess_juridique(self) -> str:

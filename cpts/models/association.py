@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpts.models.base import TimeStampedModel
 from cpts.models.territory import Commune
-from cpts.validators import validate_finess, validate_siret
+from cpts.validators import validate_bic, validate_finess, validate_iban, validate_siret
 
 
 class AssociationManager(models.Manager["Association"]):
@@ -39,6 +39,18 @@ class Association(TimeStampedModel):
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     website = models.URLField(_("site internet"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="association/", blank=True)
+    # How members pay their fee, shown on the portal to those who are not up to date.
+    payment_iban = models.CharField(
+        _("IBAN pour les virements"), max_length=34, blank=True, validators=[validate_iban]
+    )
+    payment_bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
+    payment_cheque_order = models.CharField(_("ordre des chèques"), max_length=200, blank=True)
+    payment_url = models.URLField(_("lien de paiement en ligne"), blank=True)
+    payment_instructions = models.TextField(
+        _("instructions de paiement"),
+        blank=True,
+        help_text=_("Par exemple : indiquez votre nom et l'année dans le libellé du virement."),
+    )
     communes: models.ManyToManyField[Commune, TerritoryCommune] = models.ManyToManyField(
         Commune, through="TerritoryCommune", related_name="associations", blank=True
     )
@@ -62,6 +74,21 @@ class Association(TimeStampedModel):
     def clean(self) -> None:
         if self.siret and not self.siret.isdigit():
             raise ValidationError({"siret": _("Le SIRET ne contient que des chiffres.")})
+
+    @property
+    def has_payment_instructions(self) -> bool:
+        return bool(
+            self.payment_iban
+            or self.payment_cheque_order
+            or self.payment_url
+            or self.payment_instructions
+        )
+
+    @property
+    def payment_iban_display(self) -> str:
+        """The IBAN in groups of four characters, as printed on a RIB."""
+        iban = self.payment_iban
+        return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
 class TerritoryCommune(TimeStampedModel):

@@ -27,6 +27,11 @@ IDENTITY_FIELDS = (
     "email",
     "phone",
     "website",
+    "payment_iban",
+    "payment_bic",
+    "payment_cheque_order",
+    "payment_url",
+    "payment_instructions",
 )
 LOGO_EXTENSIONS = {"PNG": "png", "JPEG": "jpg"}
 

@@ -205,6 +205,13 @@ def _indicator_steps() -> list[DemoStep]:
     return list(INDICATOR_DEMO_STEPS)
 
 
+def _crisis_steps() -> list[DemoStep]:
+    """The crisis mission's steps (crisis/demo.py): the plan, a past crisis and its rosters."""
+    from crisis.demo import CRISIS_DEMO_STEPS
+
+    return list(CRISIS_DEMO_STEPS)
+
+
 # The steps, in order. Append a feature's own step here to extend the demo.
 DEMO_STEPS: list[DemoStep] = [
     ensure_communes,
@@ -214,6 +221,7 @@ DEMO_STEPS: list[DemoStep] = [
     *_member_steps(),
     *_governance_steps(),
     *_missions_steps(),
+    *_crisis_steps(),
     *_indicator_steps(),
 ]
 

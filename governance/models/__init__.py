@@ -10,6 +10,11 @@ from governance.models.bodies import (
     MandateRole,
 )
 from governance.models.decisions import Candidate, Election, Minutes, MinutesStatus, Resolution
+from governance.models.library import (
+    SharedDocument,
+    SharedDocumentCategory,
+    SharedDocumentVisibility,
+)
 from governance.models.meetings import (
     AgendaDocument,
     AgendaItem,
@@ -48,5 +53,8 @@ __all__ = [
     "MinutesStatus",
     "Proxy",
     "Resolution",
+    "SharedDocument",
+    "SharedDocumentCategory",
+    "SharedDocumentVisibility",
     "Statutes",
 ]

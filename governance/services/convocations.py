@@ -29,6 +29,7 @@ from governance.models import (
 from governance.selectors.decisions import meeting_label
 from governance.selectors.meetings import agenda, answers_open
 from governance.selectors.voting import body_members, meeting_date, voting_q
+from members.models import EmailCategory
 from members.services.emails import send_member_email
 
 UriBuilder = Callable[[str], str]
@@ -79,6 +80,7 @@ class _Mailer:
         kind: str,
         subject: str,
         template: str,
+        category: str = EmailCategory.CONVOCATION,
         extra: dict[str, str] | None = None,
     ) -> bool:
         url = absolute_url(answer_path(convocation), self.build_absolute_uri)
@@ -94,6 +96,7 @@ class _Mailer:
         logged = send_member_email(
             convocation.member,
             kind=kind,
+            category=category,
             subject=subject,
             template=f"{TEMPLATES}/{template}",
             context=context,
@@ -302,6 +305,7 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
                 kind=f"rappel_reunion_{meeting.pk}",
                 subject=_subject(meeting, _("Rappel")),
                 template="reminder",
+                category=EmailCategory.MEETING_REMINDER,
             ):
                 convocation.reminded_at = now
                 convocation.save(update_fields=["reminded_at", "updated_at"])

@@ -27,6 +27,7 @@ from governance.selectors.meetings import (
     member_convocations,
 )
 from governance.services import convocations as services
+from governance.views.portal_sections import SECTION_FIELD, render_meetings_section
 from members.selectors.portal import member_for_user
 
 WRITE = ("governance.manage", "groups.lead")
@@ -159,12 +160,14 @@ def portal_meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.answer(convocation, request.POST.get("answer", ""))
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        level, text = messages.ERROR, error_text(error)
     else:
-        messages.success(
-            request,
-            _("Réponse enregistrée pour « %(title)s ».") % {"title": convocation.meeting.title},
-        )
+        level = messages.SUCCESS
+        text = _("Réponse enregistrée pour « %(title)s ».") % {"title": convocation.meeting.title}
+    if request.headers.get("HX-Request") and request.POST.get(SECTION_FIELD):
+        # From the portal home's card: the refreshed section, the notice inside it.
+        return render_meetings_section(request, text, level == messages.SUCCESS)
+    messages.add_message(request, level, text)
     return redirect(f"{reverse('portal_meetings')}#reunion-{convocation.meeting_id}")
 
 

@@ -16,6 +16,7 @@ from cpts.permissions import permission_required, user_can
 from governance.models import Body, BodyKind
 from governance.selectors.bodies import governance_overview, group_card
 from governance.services.bodies import join_group, leave_group
+from governance.views.portal_sections import SECTION_FIELD, render_groups_section
 from members.selectors.portal import member_for_user
 
 
@@ -60,6 +61,9 @@ def _join_or_leave(request: HttpRequest, pk: int, *, join: bool) -> HttpResponse
             if join
             else _("Vous avez quitté le groupe « %(body)s ».")
         ) % {"body": body}
+    if request.htmx and request.POST.get(SECTION_FIELD):  # type: ignore[attr-defined]
+        # From the portal home's card: the refreshed section, the notice inside it.
+        return render_groups_section(request, text, level == messages.SUCCESS)
     if request.htmx:  # type: ignore[attr-defined]
         return render(
             request,

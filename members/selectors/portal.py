@@ -4,6 +4,7 @@ with what was paid, their own generated documents and the export of all their da
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from cpts.models import GeneratedDocument
 from members.models import Adhesion, Member, Payment, PracticeSite
+from members.selectors.email_preferences import preference_rows
 from members.selectors.fees import ZERO, adhesions_with_balance
 
 # The document kinds an adherent may request for their own adhesions (members/documents.py).
@@ -141,9 +143,24 @@ def _date(value: datetime.date | datetime.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+ExportSection = Callable[[Member], Any]
+_EXPORT_SECTIONS: dict[str, ExportSection] = {}
+
+
+def register_data_export_section(key: str, build: ExportSection) -> None:
+    """Add what another application stores about a member to their RGPD export, under
+    ``key`` (e.g. governance's mandates and convocations); ``build`` returns JSON-ready values
+    in a fixed number of queries."""
+    _EXPORT_SECTIONS[key] = build
+
+
 def member_data_export(member: Member) -> dict[str, Any]:
     """Everything the association stores about the member (RGPD right of access), as plain
     JSON-ready values. A fixed number of queries."""
+    return {**_member_data(member), **{k: b(member) for k, b in _EXPORT_SECTIONS.items()}}
+
+
+def _member_data(member: Member) -> dict[str, Any]:
     sites = member_sites(member)
     rows = adhesion_rows(member)
     emails = member.emails_sent.order_by("-sent_at", "-pk")
@@ -213,6 +230,10 @@ def member_data_export(member: Member) -> dict[str, Any]:
                 ],
             }
             for row in rows
+        ],
+        "preferences_emails": [
+            {"type": row.label, "recu": row.receives, "obligatoire": row.mandatory}
+            for row in preference_rows(member)
         ],
         "emails_recus": [
             {"date": _date(email.sent_at), "type": email.kind, "objet": email.subject}

@@ -14,8 +14,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from cpts.models import User
-from members.models import Member, MemberEmail
+from members.models import EmailCategory, Member, MemberEmail
 from members.models.members import MemberStatus
+from members.selectors.email_preferences import accepting_q, accepts_email
 from members.selectors.fees import fee_for, with_fee_status
 from members.services.emails import send_member_email
 
@@ -41,7 +42,7 @@ def campaign_dates(year: int) -> tuple[datetime.date, datetime.date]:
 def _not_up_to_date(on: datetime.date) -> QuerySet[Member]:
     return (
         with_fee_status(Member.objects.filter(status=MemberStatus.ACTIVE), on)
-        .filter(is_up_to_date=False)
+        .filter(accepting_q(EmailCategory.FEE_REMINDER), is_up_to_date=False)
         .exclude(email="")
         .select_related("college")
     )
@@ -63,6 +64,7 @@ def _send_reminder(
     send_member_email(
         member,
         kind=kind,
+        category=EmailCategory.FEE_REMINDER,
         subject=subject,
         template="renewal_reminder",
         context={"year": year, "fee": fee, "step": step},
@@ -114,11 +116,13 @@ class ReminderSummary:
     sent: list[Member] = field(default_factory=list)
     up_to_date: list[Member] = field(default_factory=list)
     no_email: list[Member] = field(default_factory=list)
+    opted_out: list[Member] = field(default_factory=list)  # switched fee reminders off
     inactive: list[Member] = field(default_factory=list)
 
 
 def send_manual_reminders(ids: list[int], *, by: User, on: datetime.date) -> ReminderSummary:
-    """Remind each selected member who is active, not up to date on ``on`` and has an email."""
+    """Remind each selected member who is active, not up to date on ``on``, has an email and
+    has not switched fee reminders off."""
     summary = ReminderSummary()
     members = with_fee_status(Member.objects.filter(pk__in=ids), on).order_by("pk")
     with transaction.atomic():
@@ -129,6 +133,8 @@ def send_manual_reminders(ids: list[int], *, by: User, on: datetime.date) -> Rem
                 summary.up_to_date.append(member)
             elif not member.email:
                 summary.no_email.append(member)
+            elif not accepts_email(member, EmailCategory.FEE_REMINDER):
+                summary.opted_out.append(member)
             else:
                 _send_reminder(member, kind=MANUAL_REMINDER_KIND, year=on.year, step=2, sent_by=by)
                 summary.sent.append(member)

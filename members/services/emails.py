@@ -14,6 +14,7 @@ from django.utils import translation
 
 from cpts.models import Association, User
 from members.models import Member, MemberEmail
+from members.selectors.email_preferences import accepts_email
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def send_member_email(
     member: Member,
     *,
     kind: str,
+    category: str,
     subject: str,
     template: str,
     context: dict[str, Any] | None = None,
@@ -62,10 +64,14 @@ def send_member_email(
 ) -> MemberEmail | None:
     """Log an email on the member and send it after the transaction commits.
 
+    ``category`` (an ``EmailCategory``) is checked against the member's email preferences
+    (``accepts_email``): a category the member switched off sends nothing and returns None.
+    Convocations and legal notices are mandatory and always leave.
+
     ``kind`` names what the email is (e.g. ``relance_cotisation_1_2026``): the renewal campaign
     looks it up so the same reminder never leaves twice. Returns None, and sends nothing, when
     the member has no email address. ``attachments`` are (file name, content, MIME type)."""
-    if not member.email:
+    if not member.email or not accepts_email(member, category):
         return None
     full_context = {
         "association": Association.objects.get_solo(),

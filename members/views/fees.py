@@ -308,6 +308,16 @@ def member_send_reminders(request: HttpRequest) -> HttpResponse:
             ngettext("%(count)d sans adresse e-mail", "%(count)d sans adresse e-mail", count)
             % {"count": count}
         )
+    if summary.opted_out:
+        count = len(summary.opted_out)
+        parts.append(
+            ngettext(
+                "%(count)d a désactivé les rappels de cotisation",
+                "%(count)d ont désactivé les rappels de cotisation",
+                count,
+            )
+            % {"count": count}
+        )
     if summary.inactive:
         count = len(summary.inactive)
         parts.append(

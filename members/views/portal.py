@@ -36,6 +36,7 @@ from members.selectors.directory import (
     directory_page,
     directory_professions,
 )
+from members.selectors.email_preferences import preference_rows, switched_off_count
 from members.selectors.portal import (
     ATTESTATION_KIND,
     RECEIPT_KIND,
@@ -47,6 +48,7 @@ from members.selectors.portal import (
     own_document,
     recent_documents,
 )
+from members.services.email_preferences import set_email_preferences
 from members.services.portal import request_own_document, save_portal_profile
 
 MemberView = Callable[..., HttpResponse]
@@ -223,13 +225,50 @@ def portal_data_export(request: HttpRequest, member: Member) -> HttpResponse:
 @permission_required("portal.view")
 @require_safe
 def portal_member_cards(request: HttpRequest) -> HttpResponse:
-    """The member cards of the portal home (fee status, profile, directory), loaded by htmx."""
+    """The fee card of the portal home (status, attestation, how to pay), loaded by htmx."""
     member = member_for_user(request.user)
     today = _today()
     return render(
         request,
         "members/portal/_home_cards.html",
         {"member": member, "status": fee_status(member, today) if member else None},
+    )
+
+
+@permission_required("portal.view")
+@require_safe
+def portal_account_cards(request: HttpRequest) -> HttpResponse:
+    """The account cards of the portal home (profile and consents, emails, directory, my
+    data), loaded by htmx."""
+    member = member_for_user(request.user)
+    return render(
+        request,
+        "members/portal/_account_cards.html",
+        {"member": member, "switched_off": switched_off_count(member) if member else 0},
+    )
+
+
+# --- Email preferences -----------------------------------------------------------------
+
+
+@permission_required("portal.view")
+@require_http_methods(["GET", "HEAD", "POST"])
+@member_required
+def portal_email_preferences(request: HttpRequest, member: Member) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            set_email_preferences(member, request.POST.getlist("receives"))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Vos choix d'e-mails sont enregistrés."))
+            return redirect("portal_email_preferences")
+    return render(
+        request,
+        "members/portal/email_preferences.html",
+        {"rows": preference_rows(member), "error": error},
+        status=400 if error else 200,
     )
 
 
@@ -278,5 +317,7 @@ urlpatterns = [
     ),
     path("portail/mes-donnees.json", portal_data_export, name="portal_data_export"),
     path("portail/mes-cartes/", portal_member_cards, name="portal_member_cards"),
+    path("portail/mon-compte/", portal_account_cards, name="portal_account_cards"),
+    path("portail/mes-emails/", portal_email_preferences, name="portal_email_preferences"),
     path("annuaire/", directory, name="directory"),
 ]

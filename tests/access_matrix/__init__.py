@@ -8,7 +8,8 @@ whose URL disappeared, fails the test with a message saying what to do.
 Outcomes:
 - ``OK``: a 2xx, or a 3xx that does not lead to a login page;
 - ``LOGIN``: a redirect to a login page (allauth's, or the admin's for the admin);
-- ``"403"``, ``"404"``, ``"405"``, ``"410"``: that status code.
+- ``"400"``, ``"403"``, ``"404"``, ``"405"``, ``"410"``: that status code (400: a form
+  re-displayed with its errors).
 A 500 or an exception always fails.
 
 A view protected by ``permission_required(p)`` is declared with ``protected(p)``: its expected
@@ -22,7 +23,15 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from tests.access_matrix import cpts, governance, indicators, members, missions, reports
+from tests.access_matrix import (
+    cpts,
+    crisis,
+    governance,
+    indicators,
+    members,
+    missions,
+    reports,
+)
 from tests.access_matrix.core import (
     KWARGS_BY_NAME,
     LOGIN,
@@ -43,6 +52,7 @@ _PARTS = (
     governance.ENTRIES,
     missions.ENTRIES,
     indicators.ENTRIES,
+    crisis.ENTRIES,
     reports.ENTRIES,
 )
 _KEYS = [key for part in _PARTS for key in part]

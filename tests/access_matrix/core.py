@@ -23,6 +23,7 @@ from governance.models import (
     Minutes,
     Proxy,
     Resolution,
+    SharedDocument,
 )
 from indicators.models import IndicatorDefinition, Measurement
 from members.models import Adhesion, College, FeeRule, Member, MembershipRequest, Payment
@@ -41,7 +42,7 @@ from missions.models import (
 
 OK = "ok"
 LOGIN = "login"
-OUTCOMES = frozenset({OK, LOGIN, "403", "404", "405", "410"})
+OUTCOMES = frozenset({OK, LOGIN, "400", "403", "404", "405", "410"})
 
 PERSONAS = ("anonymous", "adherent", "referent", "tresorier", "president", "coordinator")
 
@@ -117,10 +118,14 @@ class MatrixObjects:
     proxy: Proxy  # a convened member gives their ``ag_meeting`` vote to ``member``
     agenda_item: AgendaItem  # of ``group_meeting``
     agenda_document: AgendaDocument  # of ``agenda_item``, with its file
+    shared_document: SharedDocument  # statutes, for every adherent, with its file
+    body_document: SharedDocument  # for the members of ``other_group`` only (no persona)
     # Indicators
     indicator: IndicatorDefinition  # imported (colorectal screening rate)
     computed_indicator: IndicatorDefinition
     measurement: Measurement  # of ``indicator``, typed by hand, with its proof
+    # Crisis mission: a ``tests.access_matrix.crisis.CrisisObjects``
+    crisis: Any
 
 
 KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]

@@ -543,4 +543,62 @@ ENTRIES: dict[str, Entry] = {
         "portal.view", granted="404", method="POST", kwargs=pk_of("ag_meeting"), adherent=OK
     ),
     "proxy_revoke#get": protected("portal.view", granted="405", kwargs=pk_of("ag_meeting")),
+    # --- Portal home sections (governance/views/portal_sections.py) ---
+    # Personas without a member record get the section's explanation, never an error.
+    "portal_meetings_section": protected("portal.view", htmx=True),
+    "portal_groups_section": protected("portal.view", htmx=True),
+    "portal_documents_section": protected("portal.view", htmx=True),
+    # The one-tap actions of the cards answer with the refreshed section.
+    "portal_meeting_answer#section": protected(
+        "portal.view",
+        granted="404",
+        method="POST",
+        kwargs=pk_of("ag_meeting"),
+        data={"answer": "present", "section": "1"},
+        htmx=True,
+        adherent=OK,
+    ),
+    "group_join#section": protected(
+        "portal.view", method="POST", kwargs=pk_of("group"), data={"section": "1"}, htmx=True
+    ),
+    "group_leave#section": protected(
+        "portal.view", method="POST", kwargs=pk_of("group"), data={"section": "1"}, htmx=True
+    ),
+    # --- Shared documents (governance/views/library.py) ---
+    "shared_documents": protected("portal.view"),
+    "shared_documents#filters": protected("portal.view", query="categorie=zz&page=abc"),
+    "shared_documents#minutes": protected("portal.view", query="categorie=minutes"),
+    "shared_document_download": protected("portal.view", kwargs=pk_of("shared_document")),
+    # Visible to the members of ``other_group`` (no persona) and the coordination only.
+    "shared_document_download#body": protected(
+        "portal.view", granted="404", kwargs=pk_of("body_document"), coordinator=OK
+    ),
+    "shared_document_download#missing": protected("portal.view", granted="404", kwargs=missing_pk),
+    "shared_document_manage": protected("library.manage"),
+    "shared_document_manage#filters": protected("library.manage", query="categorie=x&page=zz"),
+    "shared_document_manage#post": protected(
+        "library.manage",
+        granted="400",
+        method="POST",
+        data={"title": "Sans fichier", "category": "plans", "visibility": "members"},
+    ),
+    "shared_document_edit": protected("library.manage", kwargs=pk_of("shared_document")),
+    "shared_document_edit#post": protected(
+        "library.manage",
+        method="POST",
+        kwargs=pk_of("shared_document"),
+        data={
+            "title": "Statuts 2026",
+            "category": "statutes",
+            "published_on": "2026-01-10",
+            "visibility": "members",
+        },
+    ),
+    "shared_document_edit#missing": protected("library.manage", granted="404", kwargs=missing_pk),
+    "shared_document_delete": protected(
+        "library.manage", method="POST", kwargs=pk_of("shared_document")
+    ),
+    "shared_document_delete#get": protected(
+        "library.manage", granted="405", kwargs=pk_of("shared_document")
+    ),
 }

@@ -4,6 +4,7 @@ import and pages, fees."""
 from __future__ import annotations
 
 from tests.access_matrix.core import (
+    OK,
     WHY_JOIN,
     Entry,
     missing_pk,
@@ -72,6 +73,16 @@ ENTRIES: dict[str, Entry] = {
     "portal_document_download": protected("portal.view", granted="404", kwargs=pk_of("document")),
     "portal_data_export": protected("portal.view"),
     "portal_member_cards": protected("portal.view", htmx=True),
+    "portal_account_cards": protected("portal.view", htmx=True),
+    "portal_email_preferences": protected("portal.view"),
+    "portal_email_preferences#post": protected(
+        "portal.view", method="POST", data={"receives": ["convocation", "legal"]}
+    ),
+    # A forged form switching convocations off: refused (400) for a member, and the page
+    # explaining the missing member record (200) for the coordinator, who has none.
+    "portal_email_preferences#mandatory": protected(
+        "portal.view", granted="400", method="POST", data={"receives": ["legal"]}, coordinator=OK
+    ),
     "directory": protected("portal.view"),
     "directory#search": protected(
         "portal.view", query="q=a&profession=medecin_generaliste&commune=34079&page=abc"

@@ -181,7 +181,9 @@ def test_an_ag_from_convocation_to_the_minutes_pdf(
         portal = phone.new_page()
         _log_in(portal, adherent)
         expect(portal).to_have_url(re.compile(re.escape(reverse("portal_home")) + "$"))
-        portal.get_by_test_id("card-meetings").get_by_role("link").click()
+        portal.get_by_test_id("card-meetings").get_by_role(
+            "link", name="Toutes mes réunions, ordres du jour et agendas"
+        ).click()
         expect(portal.get_by_role("heading", level=1)).to_have_text("Mes réunions")
         card = portal.get_by_test_id("upcoming-meeting").filter(has_text=TITLE)
         expect(card).to_contain_text("Oui, vous êtes à jour de cotisation.")

@@ -224,13 +224,15 @@ def test_commune_suggestions(adherent: User, association):
         "portal_data_export",
         "directory",
         "portal_member_cards",
+        "portal_account_cards",
+        "portal_email_preferences",
     ],
 )
 def test_account_without_member_record_gets_a_friendly_page(association, name: str):
     user = UserFactory.create(email="sans.fiche@exemple.fr")
     response = _client(user).get(reverse(name))
     assert response.status_code == 200
-    if name not in {"directory", "portal_member_cards"}:
+    if name not in {"directory", "portal_member_cards", "portal_account_cards"}:
         assert "pas encore relié à une fiche" in response.content.decode()
 
 
@@ -430,6 +432,9 @@ def test_portal_home_loads_member_cards(own: Member, adherent: User):
     cards = client.get(reverse("portal_member_cards"), HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="card-fee-status"' in cards
     assert reverse("portal_adhesions") in cards
-    assert reverse("portal_profile") in cards and reverse("directory") in cards
     assert "Pas à jour pour 2026" in cards
     assert "15,00 € à régler" in cards
+    account = client.get(reverse("portal_account_cards"), HTTP_HX_REQUEST="true").content.decode()
+    assert reverse("portal_profile") in account and reverse("directory") in account
+    assert reverse("portal_email_preferences") in account
+    assert reverse("portal_data_export") in account

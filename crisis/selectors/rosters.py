@@ -1,0 +1,235 @@
+"""Reads of the volunteer rosters: the roster of a crisis with the gaps of each shift and
+profession, the shifts an adherent may take, and a member's shift hours (which the claims
+of members will read)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from crisis.models import Activation, Shift, ShiftNeed, SignUp, Site
+from members.models import Member
+
+ROSTER_PAGE_SIZE = 20
+MINUTES = Decimal(60)
+
+
+def _needed_subquery() -> Subquery:
+    return Subquery(
+        ShiftNeed.objects.filter(shift=OuterRef("pk"))
+        .order_by()
+        .values("shift")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+
+
+def _taken_subquery() -> Subquery:
+    return Subquery(
+        SignUp.objects.filter(shift=OuterRef("pk"))
+        .order_by()
+        .values("shift")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+
+
+def with_fill(shifts: QuerySet[Shift]) -> QuerySet[Shift]:
+    """Shifts annotated with ``needed`` (people asked for) and ``taken`` (signed up)."""
+    return shifts.annotate(
+        needed=Coalesce(_needed_subquery(), 0), taken=Coalesce(_taken_subquery(), 0)
+    )
+
+
+def needs_prefetch() -> Prefetch:
+    return Prefetch(
+        "needs",
+        queryset=ShiftNeed.objects.select_related("profession")
+        .annotate(taken=Count("signups"))
+        .annotate(missing=F("count") - F("taken"))
+        .order_by("profession__label", "pk"),
+    )
+
+
+def signups_prefetch() -> Prefetch:
+    return Prefetch(
+        "signups",
+        queryset=SignUp.objects.select_related("member__profession", "need").order_by(
+            "member__last_name", "member__first_name", "pk"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class RosterFilters:
+    site: int | None = None
+    gaps_only: bool = False
+
+    @classmethod
+    def from_query(cls, query: dict[str, str] | object) -> RosterFilters:
+        get = getattr(query, "get", lambda key, default=None: default)
+        raw_site = str(get("site", "") or "")
+        return cls(
+            site=int(raw_site) if raw_site.isdigit() and len(raw_site) < 10 else None,
+            gaps_only=str(get("manques", "")) == "1",
+        )
+
+
+def roster_page(
+    activation: Activation, filters: RosterFilters, page: str | int | None
+) -> Page[Shift]:
+    """One page of the crisis's shifts with their needs (taken counts) and sign-ups: the
+    same handful of queries whatever the number of shifts, members and sign-ups."""
+    shifts = with_fill(Shift.objects.filter(site__activation=activation).select_related("site"))
+    if filters.site is not None:
+        shifts = shifts.filter(site_id=filters.site)
+    if filters.gaps_only:
+        shifts = shifts.filter(taken__lt=F("needed"))  # type: ignore[misc]  # annotations
+    shifts = shifts.prefetch_related(needs_prefetch(), signups_prefetch()).order_by(
+        "starts_at", "pk"
+    )
+    return Paginator(shifts, ROSTER_PAGE_SIZE).get_page(page)
+
+
+@dataclass(frozen=True)
+class RosterTotals:
+    shifts: int
+    filled: int
+    needed: int
+    taken: int
+    volunteers: int
+
+    @property
+    def gaps(self) -> int:
+        return max(0, self.needed - self.taken)
+
+
+def short_need_exists() -> Exists:
+    """The shift has a need with fewer people signed up than it asks for."""
+    return Exists(
+        ShiftNeed.objects.filter(shift=OuterRef("pk"))
+        .annotate(signed=Count("signups"))
+        .filter(signed__lt=F("count"))
+    )
+
+
+def roster_totals(activation: Activation) -> RosterTotals:
+    """The crisis's figures in four aggregate queries."""
+    shifts = Shift.objects.filter(site__activation=activation).order_by()
+    counts = shifts.aggregate(
+        shifts=Count("pk"), filled=Count("pk", filter=~Q(short_need_exists()))
+    )
+    needed = ShiftNeed.objects.filter(shift__site__activation=activation).aggregate(
+        total=Coalesce(Sum("count"), 0)
+    )["total"]
+    signups = SignUp.objects.filter(shift__site__activation=activation).order_by()
+    taken = signups.aggregate(total=Count("pk"), volunteers=Count("member", distinct=True))
+    return RosterTotals(
+        shifts=counts["shifts"],
+        filled=counts["filled"],
+        needed=needed,
+        taken=taken["total"],
+        volunteers=taken["volunteers"],
+    )
+
+
+def activation_sites(activation: Activation) -> QuerySet[Site]:
+    return (
+        activation.sites.select_related("commune")
+        .annotate(shift_count=Count("shifts"))
+        .order_by("name", "pk")
+    )
+
+
+def shift_for_edit(pk: int) -> Shift | None:
+    return (
+        Shift.objects.select_related("site__activation")
+        .prefetch_related(needs_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- Portal ---------------------------------------------------------------------------
+
+
+def open_shifts_for(member: Member, now: datetime.datetime | None = None) -> QuerySet[Shift]:
+    """Shifts still open to sign-ups that need the member's profession or a reception."""
+    moment = now or timezone.now()
+    fitting = Q(needs__profession__isnull=True)
+    if member.profession_id is not None:
+        fitting |= Q(needs__profession_id=member.profession_id)
+    ids = Shift.objects.filter(fitting, changes_until__gte=moment).values("pk")
+    return (
+        with_fill(Shift.objects.filter(pk__in=ids))
+        .exclude(signups__member=member)
+        .select_related("site")
+        .prefetch_related(needs_prefetch())
+        .order_by("starts_at", "pk")
+    )
+
+
+def member_signups(
+    member: Member, *, upcoming_from: datetime.datetime | None = None
+) -> QuerySet[SignUp]:
+    signups = SignUp.objects.filter(member=member).select_related("shift__site", "need__profession")
+    if upcoming_from is not None:
+        signups = signups.filter(shift__ends_at__gte=upcoming_from)
+    return signups.order_by("shift__starts_at", "pk")
+
+
+# --- Hours, for claims ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShiftHours:
+    """One shift a member worked: what a claim of time refers to."""
+
+    signup_id: int
+    shift_id: int
+    site: str
+    activation: str
+    profession: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    hours: Decimal
+
+
+def member_shift_hours(
+    member: Member,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    *,
+    now: datetime.datetime | None = None,
+) -> list[ShiftHours]:
+    """The shifts ``member`` was signed up for and that are over (ended before ``now``),
+    optionally those starting between ``start`` and ``end`` (days included, Paris time),
+    with their hours. Public selector: the claims of members read it; one query."""
+    from crisis.selectors.indicators import period_bounds
+
+    signups = SignUp.objects.filter(member=member, shift__ends_at__lte=now or timezone.now())
+    if start is not None and end is not None:
+        first, after = period_bounds(start, end)
+        signups = signups.filter(shift__starts_at__gte=first, shift__starts_at__lt=after)
+    rows = signups.select_related("shift__site__activation", "need__profession").order_by(
+        "shift__starts_at", "pk"
+    )
+    return [
+        ShiftHours(
+            signup_id=row.pk,
+            shift_id=row.shift_id,
+            site=row.shift.site.name,
+            activation=row.shift.site.activation.title,
+            profession=str(row.need.label),
+            starts_at=row.shift.starts_at,
+            ends_at=row.shift.ends_at,
+            hours=(Decimal(row.shift.duration_minutes) / MINUTES).quantize(Decimal("0.01")),
+        )
+        for row in rows
+    ]

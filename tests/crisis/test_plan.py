@@ -1,0 +1,116 @@
+"""The crisis plan: contact tree parsing, versions (kept, numbered, who/when), refusal of an
+unchanged version, and the PDF through the document pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cpts.models import GeneratedDocument
+from crisis.models import PlanVersion
+from crisis.services.plan import parse_contact_tree, publish_version, request_plan_pdf
+from tests.crisis.helpers import member
+from tests.pdf_utils import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+TREE = (
+    "Référent SSE ; Dr Anne Martin ; 06 12 34 56 78\nCoordinatrice ; Julie Roux ; +33 4 67 00 00 00"
+)
+
+
+def plan_values(referent: Any, **overrides: Any) -> dict[str, Any]:
+    return {
+        "referent_sse": referent,
+        "referent_sse_deputy": None,
+        "cell_place": "Maison de santé de Lodève, salle 2",
+        "cell_fallback_place": "",
+        "cell_activation": "",
+        "contact_tree": parse_contact_tree(TREE),
+        "section_injured": "Accueil des blessés légers au cabinet.",
+        "section_seasonal": "Plan canicule : appel des patients fragiles par les infirmiers.",
+        "section_emerging": "Centre de dépistage éphémère.",
+        "section_nrbc": "Orientation vers le SAMU.",
+        "section_supply": "Permanence des pharmacies.",
+        **overrides,
+    }
+
+
+def test_contact_tree_rows_are_parsed_and_wrong_rows_named():
+    assert parse_contact_tree(TREE)[1] == {
+        "role": "Coordinatrice",
+        "name": "Julie Roux",
+        "phone": "+33 4 67 00 00 00",
+    }
+    with pytest.raises(ValidationError) as error:
+        parse_contact_tree(
+            "Référent ; Anne ; 06 12 34 56 78\n\nSecrétaire ; Paul\nTrésorier ; Léo ; 12"
+        )
+    messages = error.value.message_dict["contact_tree"]
+    assert messages == [
+        "Ligne 3 : écrivez « Rôle ; Nom ; Téléphone » (trois parties).",
+        "Ligne 4 : le téléphone « 12 » n'est pas un numéro valide.",
+    ]
+    with pytest.raises(ValidationError, match="au moins une personne"):
+        parse_contact_tree("   \n")
+
+
+def test_each_update_is_a_new_version_and_earlier_ones_are_kept(association, coordinator):
+    referent = member("medecin_generaliste")
+    first = publish_version(
+        values=plan_values(referent), summary="Première rédaction", by=coordinator
+    )
+    second = publish_version(
+        values=plan_values(referent, cell_place="Mairie de Lodève"),
+        summary="  Nouveau lieu   de cellule ",
+        by=coordinator,
+    )
+    assert (first.number, second.number) == (1, 2)
+    assert second.summary == "Nouveau lieu de cellule"
+    assert second.created_by == coordinator and second.created_at >= first.created_at
+    first.refresh_from_db()
+    assert first.cell_place == "Maison de santé de Lodève, salle 2"
+    assert PlanVersion.objects.first() == second
+
+
+def test_an_unchanged_or_incomplete_plan_is_refused(association, coordinator):
+    referent = member("medecin_generaliste")
+    publish_version(values=plan_values(referent), summary="v1", by=coordinator)
+    with pytest.raises(ValidationError, match="Rien n'a changé depuis la version 1"):
+        publish_version(values=plan_values(referent), summary="v2", by=coordinator)
+    with pytest.raises(ValidationError) as error:
+        publish_version(
+            values=plan_values(referent, section_nrbc=" ", referent_sse_deputy=referent),
+            summary="",
+            by=coordinator,
+        )
+    assert set(error.value.message_dict) == {"summary", "section_nrbc", "referent_sse_deputy"}
+    assert PlanVersion.objects.count() == 1
+
+
+def test_the_plan_pdf_holds_every_section(
+    association, coordinator, django_capture_on_commit_callbacks
+):
+    referent = member("medecin_generaliste", first_name="Anne", last_name="Martin")
+    version = publish_version(
+        values=plan_values(referent), summary="Première rédaction", by=coordinator
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        document = request_plan_pdf(version, by=coordinator)
+    document.refresh_from_db()
+    assert document.status == GeneratedDocument.Status.DONE, document.error_message
+    text = pdf_text(document.file.read())
+    for expected in (
+        "Plan de crise sanitaire de la CPTS",
+        "version 1",
+        "Martin",
+        "Maison de santé de Lodève",
+        "Julie Roux",
+        "Afflux de blessés",
+        "Agent infectieux émergent",
+        "Rupture de l'offre de soins",
+        "Permanence des pharmacies",
+    ):
+        assert expected in text
