@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cpts.permissions import permission_required
 from cpts.selectors.documents import PAGE_SIZE, document_info, documents_queryset
-from cpts.views.documents import _request_and_redirect
+from cpts.views.documents import request_and_redirect
 from reports.documents import ACI_KIND, AG_KIND, REPORT_KINDS
 from reports.forms import AciReportForm, AgReportForm
 
@@ -54,7 +54,7 @@ def report_aci_request(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Rapport non demandé : choisissez une année du contrat."))
         return _page(request, form, AgReportForm())
     parameters = {"contract": form.contract.pk, "contract_year": form.cleaned_data["contract_year"]}
-    return _request_and_redirect(request, ACI_KIND, parameters)
+    return request_and_redirect(request, ACI_KIND, parameters)
 
 
 @permission_required("reports.generate")
@@ -64,7 +64,7 @@ def report_ag_request(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Rapport non demandé : choisissez une année civile."))
         return _page(request, AciReportForm(), form)
-    return _request_and_redirect(request, AG_KIND, {"year": form.cleaned_data["year"]})
+    return request_and_redirect(request, AG_KIND, {"year": form.cleaned_data["year"]})
 
 
 urlpatterns = [
