@@ -26,7 +26,7 @@ from reports.documents import ACI_KIND
 from reports.sections.aci import ACI_SECTIONS
 from tests.pdf_utils import pdf_text
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PRESIDENT = "presidence@cpts-demo.fr"
 
