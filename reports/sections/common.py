@@ -62,6 +62,7 @@ def build_governance(scope: ReportScope) -> dict[str, Any]:
         "held": held,
         "attended": sum(row.attended for row in rows),
         "recorded": sum(row.recorded for row in rows),
+        "ca_mandates": sum(len(seats.mandates) for seats in overview.ca_by_college),
     }
 
 
@@ -75,6 +76,8 @@ def build_members(scope: ReportScope) -> dict[str, Any]:
         "commune": block.commune_figure(),
         "over_time": block.over_time_figure(),
         "first_month": start_count,
+        # No member at any month end of the period: one sentence instead of empty charts.
+        "has_members": any(count for _day, count in block.over_time) or block.counts.active,
     }
 
 

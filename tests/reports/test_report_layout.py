@@ -217,3 +217,11 @@ def test_section_builders_query_count_does_not_grow_with_data(demo: None) -> Non
     print(f"report builders' queries (ACI, AG): {small} -> {large}")
     assert small == large
     assert large[0] <= 60 and large[1] <= 60, large
+
+
+def test_a_year_without_activity_says_so_instead_of_empty_charts(demo: None) -> None:
+    text = " ".join(pdf_pages(render_report(AG, {"year": 2020}).content))
+    assert "Aucun adhérent sur la période." in text
+    assert "Aucune décision adoptée pendant la période." in text
+    assert "Aucun versement reçu pendant l'année." in text
+    assert "Aucune donnée à représenter" not in text  # no empty chart frame
