@@ -21,7 +21,9 @@ class AciReportForm(forms.Form):
         contract = current_contract()
         years: list[ContractYear] = list(contract.years.order_by("number")) if contract else []
         self.contract = contract
-        self.fields["contract_year"].choices = [
+        field = self.fields["contract_year"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (
                 year.number,
                 _("Année %(number)s (%(start)s au %(end)s)")
@@ -45,7 +47,9 @@ class AgReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["year"].choices = [
+        field = self.fields["year"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (year, str(year)) for year in range(this_year, max(FIRST_AG_YEAR, this_year - 10), -1)
         ]
         self.fields["year"].initial = this_year - 1 if timezone.localdate().month < 7 else this_year
@@ -64,7 +68,7 @@ def open_ag_items() -> QuerySet[AgendaItem]:
     )
 
 
-class AgendaItemChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class AgendaItemChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: AgendaItem) -> str:
         starts = timezone.localtime(obj.meeting.starts_at)
         return _("%(meeting)s du %(date)s — point %(position)s : %(title)s") % {

@@ -44,7 +44,12 @@ class MissionPart:
 
     @property
     def events(self) -> list[Any]:
-        return [event for action in self.actions for event in action.period_events]
+        # ``period_events``: the events of the period, prefetched by ``period_actions``.
+        return [
+            event
+            for action in self.actions
+            for event in action.period_events  # type: ignore[attr-defined]
+        ]
 
     @property
     def livrables(self) -> int:
@@ -65,8 +70,8 @@ def build_missions(scope: ReportScope) -> dict[str, Any]:
     totals = activity_totals_by_mission(scope.start, scope.end)
     by_mission: dict[int, list[Action]] = defaultdict(list)
     for action in period_actions(scope.start, scope.end):
-        for mission in action.missions.all():
-            by_mission[mission.pk].append(action)
+        for action_mission in action.missions.all():
+            by_mission[action_mission.pk].append(action)
     parts = []
     for mission in result.missions:
         mission_id = mission.envelope.mission_id

@@ -62,7 +62,12 @@ class GroupPart:
 
     @property
     def events(self) -> list[Any]:
-        return [event for action in self.actions for event in action.period_events]
+        # ``period_events``: the events of the period, prefetched by ``period_actions``.
+        return [
+            event
+            for action in self.actions
+            for event in action.period_events  # type: ignore[attr-defined]
+        ]
 
 
 def build_groups(scope: ReportScope) -> dict[str, Any]:
