@@ -72,6 +72,20 @@ NAV_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "received_payment_",
         ),
     ),
+    (
+        "registries",
+        (
+            "registries_",
+            "gp_",
+            "registry_",
+            "supervisor_",
+            "sas_",
+            "slot_offer_",
+            "trainee_",
+            "installation_",
+            "mentorship_",
+        ),
+    ),
     ("portal", ("portal_", "proxy_", "group_", "convocation_")),
     ("account", ("account_", "mfa_")),
 )

@@ -52,6 +52,10 @@ PERMISSIONS: dict[str, Any] = {
     # Crisis mission (crisis app): plan, activations, alerts, sites and shifts.
     "crisis.view": _("Consulter le plan de crise, les alertes et les plannings de crise"),
     "crisis.manage": _("Gérer le plan de crise, les crises, les alertes et les plannings"),
+    # Claims (claims app): validation by the coordinator (référents through groups.lead and
+    # claims.selectors.can_validate), tariffs, mileage scale and PASS by the bureau.
+    "claims.validate": _("Valider les demandes d'indemnisation"),
+    "claims.tariffs": _("Fixer les tarifs, le barème kilométrique et le PASS"),
 }
 
 _BOARD = {
@@ -76,9 +80,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "governance.manage",
             "reports.generate",
             "crisis.manage",
+            "claims.tariffs",
         }
     ),
-    Role.TRESORIER: frozenset(_BOARD | {"finance.view", "finance.approve", "reports.generate"}),
+    Role.TRESORIER: frozenset(
+        _BOARD | {"finance.view", "finance.approve", "reports.generate", "claims.tariffs"}
+    ),
     Role.SECRETAIRE: frozenset(
         _BOARD | {"governance.manage", "reports.generate", "library.manage"}
     ),
@@ -87,6 +94,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.REFERENT: frozenset({"portal.view", "groups.lead"}),
     Role.ADHERENT: frozenset({"portal.view"}),
 }
+
+# Mission registries (registries app): the coordination keeps them, the bureau reads them.
+PERMISSIONS.update(
+    {
+        "registries.view": _("Consulter les registres des missions"),
+        "registries.manage": _("Tenir les registres des missions (accès aux soins, SAS, stages)"),
+    }
+)
+ROLE_PERMISSIONS[Role.COORDINATEUR] |= {"registries.view", "registries.manage"}
+for _role in (Role.PRESIDENT, Role.TRESORIER, Role.SECRETAIRE, Role.MEMBRE_BUREAU):
+    ROLE_PERMISSIONS[_role] |= {"registries.view"}
 
 RoleProvider = Callable[[Any], Iterable[Role]]
 _role_providers: list[RoleProvider] = []

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "governance",
     "missions",
     "crisis",
+    "registries",
+    "claims",
     "indicators",
     "reports",
 ]
@@ -152,6 +154,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "indicators-nightly-recompute": {
         "task": "indicators.tasks.recompute_current_contract_year",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # January 15 at 07:00: each member's statement of last year's indemnities (claims app).
+    "claims-annual-statements": {
+        "task": "claims.tasks.send_annual_statements",
+        "schedule": crontab(month_of_year=1, day_of_month=15, hour=7, minute=0),
     },
 }
 # Renewal campaign: first email each year on this day (MM-DD) to active members not "à jour",

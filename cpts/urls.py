@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("missions.urls")),
     path("", include("crisis.urls")),
+    path("", include("registries.urls")),
+    path("indemnisations/", include("claims.urls")),
     path("", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -70,7 +70,9 @@ from missions.models import (
     Taille,
 )
 from tests import access_matrix as am
+from tests.access_matrix.claims import claims_objects
 from tests.access_matrix.crisis import crisis_objects
+from tests.access_matrix.registries import registry_objects
 from tests.factories import PASSWORD, CollegeFactory, MemberFactory, OrganisationFactory
 
 
@@ -253,6 +255,8 @@ def matrix_objects(association, settings, tmp_path, adherent, referent) -> am.Ma
         **_contract_objects(governance["group"]),
         **_indicator_objects(),
         crisis=crisis_objects(member, own_member, inviter),
+        registries=registry_objects(member, own_member, commune),
+        claims=claims_objects(member, own_member, governance["group_meeting"], adherent),
     )
 
 

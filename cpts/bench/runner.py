@@ -250,11 +250,22 @@ def _client_of(page: BenchPage, coordinator_client: Client) -> Client:
     return client
 
 
+def _selected(name: str, only: tuple[str, ...]) -> bool:
+    return not only or any(part in name for part in only)
+
+
 def run_bench(
-    scales: list[int], runs: int, log: Callable[[str], None] = lambda message: None
+    scales: list[int],
+    runs: int,
+    log: Callable[[str], None] = lambda message: None,
+    only: tuple[str, ...] = (),
 ) -> list[Measurement]:
-    """Measure every page of ``PAGES`` and job of ``JOBS`` at each scale, smallest first, on
-    a throw-away database."""
+    """Measure every page of ``PAGES``, job of ``JOBS`` and command of ``COMMANDS`` (or those
+    whose name contains one of ``only``) at each scale, smallest first, on a throw-away
+    database."""
+    pages = [page for page in PAGES if _selected(page.name, only)]
+    jobs = [job for job in JOBS if _selected(job.name, only)]
+    commands = [command for command in COMMANDS if _selected(command.name, only)]
     results: list[Measurement] = []
     with throwaway_environment():
         log(_("Base de mesure créée ; chargement du référentiel des communes…"))
@@ -271,7 +282,7 @@ def run_bench(
             )
             coordinator = User.objects.get(email=COORDINATOR_EMAIL)
             client.force_login(coordinator)
-            results += [measure_page(_client_of(page, client), page, scale, runs) for page in PAGES]
-            results += [measure_job(job, coordinator, scale, runs) for job in JOBS]
-            results += [measure_command(command, scale, runs) for command in COMMANDS]
+            results += [measure_page(_client_of(page, client), page, scale, runs) for page in pages]
+            results += [measure_job(job, coordinator, scale, runs) for job in jobs]
+            results += [measure_command(command, scale, runs) for command in commands]
     return results

@@ -11,7 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from cpts.bench import governance, history, missions, portal
+from cpts.bench import claims, crisis, governance, history, missions, portal, registries
 from cpts.bench import reports as report_bench
 from cpts.models import GeneratedDocument
 
@@ -115,6 +115,69 @@ PAGES: list[BenchPage] = [
             ("portal_account_cards", True, "portal_account_cards (adhérent)"),
             ("shared_documents", False, "shared_documents (adhérent)"),
             ("portal_email_preferences", False, "portal_email_preferences (adhérent)"),
+        )
+    ),
+    # The crisis mission (crisis/views/): an open crisis with a shift per ten active members,
+    # two places in three filled, and an alert delivered to every active member
+    # (cpts/bench/crisis.py); the adherent's side measured as the demo adherent.
+    BenchPage("crisis_home", kwargs=crisis.portal_kwargs),
+    BenchPage("crisis_roster", kwargs=crisis.roster_kwargs),
+    BenchPage("crisis_roster", query="manques=1&page=2", kwargs=crisis.roster_kwargs),
+    BenchPage("alert_list", kwargs=crisis.portal_kwargs),
+    BenchPage("alert_detail", kwargs=crisis.alert_kwargs),
+    BenchPage(
+        "portal_crisis_cards",
+        htmx=True,
+        kwargs=crisis.portal_kwargs,
+        user=crisis.PORTAL_USER,
+        label="portal_crisis_cards (adhérent)",
+    ),
+    BenchPage(
+        "portal_shifts",
+        kwargs=crisis.portal_kwargs,
+        user=crisis.PORTAL_USER,
+        label="portal_shifts (adhérent)",
+    ),
+    # Mission registries (registries/views/): the registers' home, the médecin traitant
+    # requests (list, filtered, a request with its candidate doctors), the doctors taking new
+    # patients, the maîtres de stage and each simple register, with registry rows grown with
+    # the member base (cpts/bench/registries.py).
+    BenchPage("registries_home", kwargs=registries.grown_kwargs),
+    BenchPage("gp_request_list", kwargs=registries.grown_kwargs),
+    BenchPage(
+        "gp_request_list",
+        query="statut=acceptee&critere=ald&page=3",
+        kwargs=registries.grown_kwargs,
+    ),
+    BenchPage("gp_request_detail", kwargs=registries.request_kwargs),
+    BenchPage("gp_doctor_list", kwargs=registries.grown_kwargs),
+    BenchPage("supervisor_list", kwargs=registries.grown_kwargs),
+    *(
+        BenchPage(f"{key}_list", kwargs=registries.grown_kwargs)
+        for key in (
+            "sas_participation",
+            "sas_activity",
+            "slot_offer",
+            "trainee",
+            "installation",
+            "mentorship",
+        )
+    ),
+    # Claims (claims/views/): the treasurer's approval queue (unfiltered and near the cap) and
+    # the portal home with its claims card as the demo adherent, with three claims per member
+    # in every state (cpts/bench/claims.py).
+    BenchPage("approval_queue", kwargs=claims.claims_kwargs),
+    BenchPage("approval_queue", query="near_cap=on", kwargs=claims.claims_kwargs),
+    BenchPage("validation_queue", kwargs=claims.claims_kwargs),
+    BenchPage("batch_create", kwargs=claims.claims_kwargs),
+    *(
+        BenchPage(
+            name, htmx=htmx, kwargs=claims.claims_kwargs, user=portal.PORTAL_USER, label=label
+        )
+        for name, htmx, label in (
+            ("portal_home", False, "portal_home avec indemnisations (adhérent)"),
+            ("portal_claims_cards", True, "portal_claims_cards (adhérent)"),
+            ("my_claims", False, "my_claims (adhérent)"),
         )
     ),
 ]

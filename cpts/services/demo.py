@@ -205,6 +205,13 @@ def _indicator_steps() -> list[DemoStep]:
     return list(INDICATOR_DEMO_STEPS)
 
 
+def _registries_steps() -> list[DemoStep]:
+    """The mission registries' steps (registries/demo.py): requests, SAS, trainees."""
+    from registries.demo import REGISTRIES_DEMO_STEPS
+
+    return list(REGISTRIES_DEMO_STEPS)
+
+
 def _crisis_steps() -> list[DemoStep]:
     """The crisis mission's steps (crisis/demo.py): the plan, a past crisis and its rosters."""
     from crisis.demo import CRISIS_DEMO_STEPS
@@ -221,6 +228,7 @@ DEMO_STEPS: list[DemoStep] = [
     *_member_steps(),
     *_governance_steps(),
     *_missions_steps(),
+    *_registries_steps(),
     *_crisis_steps(),
     *_indicator_steps(),
 ]

@@ -16,6 +16,7 @@ class EmailCategory(models.TextChoices):
     LEGAL = "legal", _("Informations légales et statutaires")
     MEETING_REMINDER = "meeting_reminder", _("Rappels la veille d'une réunion")
     FEE_REMINDER = "fee_reminder", _("Rappels de renouvellement et de cotisation")
+    CLAIMS = "claims", _("Indemnisations : décisions et relevé annuel")
 
 
 # The categories a member can never switch off (statutes and the law require them).
@@ -31,6 +32,10 @@ CATEGORY_HELP = {
     ),
     EmailCategory.FEE_REMINDER: _(
         "La campagne de renouvellement et les relances tant que la cotisation n'est pas réglée."
+    ),
+    EmailCategory.CLAIMS: _(
+        "Le refus ou le paiement de vos demandes d'indemnisation et, en janvier, votre relevé "
+        "annuel des indemnités et remboursements."
     ),
 }
 

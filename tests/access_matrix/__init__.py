@@ -24,12 +24,14 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from tests.access_matrix import (
+    claims,
     cpts,
     crisis,
     governance,
     indicators,
     members,
     missions,
+    registries,
     reports,
 )
 from tests.access_matrix.core import (
@@ -51,8 +53,10 @@ _PARTS = (
     members.ENTRIES,
     governance.ENTRIES,
     missions.ENTRIES,
+    registries.ENTRIES,
     indicators.ENTRIES,
     crisis.ENTRIES,
+    claims.ENTRIES,
     reports.ENTRIES,
 )
 _KEYS = [key for part in _PARTS for key in part]

@@ -126,6 +126,10 @@ class MatrixObjects:
     measurement: Measurement  # of ``indicator``, typed by hand, with its proof
     # Crisis mission: a ``tests.access_matrix.crisis.CrisisObjects``
     crisis: Any
+    # Claims: a ``tests.access_matrix.claims.ClaimsObjects``
+    claims: Any
+    # Mission registries: one row of each register (tests/access_matrix/registries.py)
+    registries: Any = None
 
 
 KwargsBuilder = Callable[[MatrixObjects], dict[str, Any]]

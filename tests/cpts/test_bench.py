@@ -203,3 +203,32 @@ def test_a_streamed_page_is_read_whole_inside_the_measure():
 
     _fetch(FakeClient(), "/x", {})  # type: ignore[arg-type]
     assert produced == [0, 1, 2]
+
+
+def test_only_measures_the_targets_whose_name_matches(tmp_path: Path):
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'developpeur.sqlite3'}",
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    env.pop("REDIS_URL", None)
+    output = tmp_path / "bench.json"
+    options = ["--runs", "1", "--scales", "1", "--only", "crisis_roster, portal_crisis"]
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "bench", *options, "--json", str(output)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    data = json.loads(output.read_text(encoding="utf-8"))
+    assert [row["name"] for row in data["pages"]] == [
+        "crisis_roster",
+        "crisis_roster?manques=1&page=2",
+        "portal_crisis_cards (adhérent)",
+    ]
+    assert data["jobs"] == [] and data["commands"] == []

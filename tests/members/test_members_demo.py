@@ -1,10 +1,9 @@
 """The member base's demo data (members/demo.py, run by ``seed_demo``): collèges, fee rules,
-about 350 realistic members with adhesions, idempotent and fast."""
+about 350 realistic members with adhesions, idempotent."""
 
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from io import StringIO
 
@@ -45,10 +44,7 @@ def _counts() -> dict[str, int]:
 
 @pytest.fixture
 def seeded() -> str:
-    started = time.monotonic()
-    output = _seed()
-    assert time.monotonic() - started < 30  # the whole demo, communes and territory included
-    return output
+    return _seed()
 
 
 def _years_with_adhesions() -> set[int]:
@@ -69,9 +65,7 @@ def _years_with_adhesions() -> set[int]:
 
 def test_seed_twice_changes_nothing(seeded: str):
     first = _counts()
-    started = time.monotonic()
     second_output = _seed()
-    assert time.monotonic() - started < 10
     assert _counts() == first
     assert "Membres de démonstration créés" in seeded
     assert "Membres de démonstration créés" not in second_output

@@ -24,6 +24,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--scales", default="1,10", help="Échelles, par exemple 1,10")
         parser.add_argument("--json", type=Path, help="Écrit aussi les résultats dans ce fichier")
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Ne mesure que les pages et tâches dont le nom contient l'un de ces mots "
+            "(séparés par des virgules), par exemple crisis,alert",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         runs: int = options["runs"]
@@ -33,7 +39,8 @@ class Command(BaseCommand):
             scales = parse_scales(options["scales"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        results = run_bench(scales, runs, log=self.stdout.write)
+        only = tuple(part.strip() for part in options["only"].split(",") if part.strip())
+        results = run_bench(scales, runs, log=self.stdout.write, only=only)
         for line in report_lines(results, scales, runs):
             self.stdout.write(line)
         if options["json"]:

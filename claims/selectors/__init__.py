@@ -1,0 +1,36 @@
+"""Reads of the claims, re-exported at package level."""
+
+from claims.selectors.access import can_approve, can_validate
+from claims.selectors.activities import ClaimableActivity, claimable_activities
+from claims.selectors.queues import (
+    approval_queue,
+    batch_claims,
+    batches,
+    cap_status,
+    member_claims,
+    members_near_cap,
+    payable_claims,
+    pending_counts,
+    validation_queue,
+)
+from claims.selectors.totals import Statement, YearTotals, member_year_statement, year_totals
+
+__all__ = [
+    "ClaimableActivity",
+    "Statement",
+    "YearTotals",
+    "approval_queue",
+    "batch_claims",
+    "batches",
+    "can_approve",
+    "can_validate",
+    "cap_status",
+    "claimable_activities",
+    "member_claims",
+    "member_year_statement",
+    "members_near_cap",
+    "payable_claims",
+    "pending_counts",
+    "validation_queue",
+    "year_totals",
+]

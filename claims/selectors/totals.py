@@ -1,0 +1,133 @@
+"""Totals of a calendar year (approved + paid claims dated in the year) for the treasurer,
+the ACI and AG reports and the hours indicator; a member's yearly statement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from claims import rules
+from claims.models import ActivityKind, Claim, ClaimNature, ClaimStatus
+
+COUNTED = (ClaimStatus.APPROVED, ClaimStatus.PAID)
+ZERO = Decimal("0")
+
+Row = tuple[str, Decimal, Decimal]  # label, hours, amount
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    year: int
+    by_mission: list[Row]
+    by_activity_kind: list[Row]
+    by_profession: list[Row]
+    total_amount: Decimal
+    total_hours: Decimal
+    members_paid: int
+    indemnity_amount: Decimal
+    expense_amount: Decimal
+
+
+def counted_claims(year: int) -> QuerySet[Claim]:
+    return Claim.objects.filter(status__in=COUNTED, date__year=year)
+
+
+def _rows(rows: QuerySet[Claim], key: str, label: Any, fallback: str) -> list[Row]:
+    indemnity = Q(nature=ClaimNature.INDEMNITY)
+    grouped = (
+        rows.order_by()
+        .values(key)
+        .annotate(hours=Sum("hours", filter=indemnity), amount=Sum("amount"))
+        .order_by("-amount")
+    )
+    return [
+        (label(item[key]) if item[key] else fallback, item["hours"] or ZERO, item["amount"] or ZERO)
+        for item in grouped
+    ]
+
+
+def year_totals(year: int) -> YearTotals:
+    rows = counted_claims(year)
+    indemnity = Q(nature=ClaimNature.INDEMNITY)
+    overall = rows.aggregate(
+        total=Sum("amount"),
+        hours=Sum("hours", filter=indemnity),
+        indemnities=Sum("amount", filter=indemnity),
+        members=Count("member", distinct=True),
+    )
+    total = overall["total"] or ZERO
+    indemnities = overall["indemnities"] or ZERO
+    return YearTotals(
+        year=year,
+        by_mission=_rows(rows, "mission__name", str, str(_("Sans mission rattachée"))),
+        by_activity_kind=_rows(
+            rows,
+            "activity_kind",
+            lambda kind: str(ActivityKind(kind).label),
+            str(_("Frais sur justificatif")),
+        ),
+        by_profession=_rows(
+            rows, "member__profession__label", str, str(_("Profession non renseignée"))
+        ),
+        total_amount=total,
+        total_hours=overall["hours"] or ZERO,
+        members_paid=overall["members"] or 0,
+        indemnity_amount=indemnities,
+        expense_amount=total - indemnities,
+    )
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A member's relevé annuel: every approved or paid claim dated in the year."""
+
+    member: Any
+    year: int
+    lines: list[Claim]
+    totals_by_nature: list[tuple[str, Decimal]] = field(default_factory=list)
+    indemnity_total: Decimal = ZERO
+    expense_total: Decimal = ZERO
+    total: Decimal = ZERO
+    paid_total: Decimal = ZERO
+    hours: Decimal = ZERO
+    pass_amount: Decimal = ZERO
+
+    @property
+    def pass_share(self) -> Decimal:
+        if not self.pass_amount:
+            return ZERO
+        return (self.indemnity_total * 100 / self.pass_amount).quantize(Decimal("0.1"))
+
+
+def member_year_statement(member: Any, year: int) -> Statement:
+    lines = list(
+        counted_claims(year)
+        .filter(member=member)
+        .select_related("mission", "meeting", "event", "shift", "batch")
+        .order_by("date", "pk")
+    )
+    by_nature: dict[str, Decimal] = {}
+    for claim in lines:
+        by_nature[claim.nature] = by_nature.get(claim.nature, ZERO) + claim.amount
+    indemnity = by_nature.get(ClaimNature.INDEMNITY, ZERO)
+    total = sum(by_nature.values(), ZERO)
+    return Statement(
+        member=member,
+        year=year,
+        lines=lines,
+        totals_by_nature=[
+            (str(nature.label), by_nature[nature.value])
+            for nature in ClaimNature
+            if nature.value in by_nature
+        ],
+        indemnity_total=indemnity,
+        expense_total=total - indemnity,
+        total=total,
+        paid_total=sum((c.amount for c in lines if c.status == ClaimStatus.PAID), ZERO),
+        hours=sum((c.hours or ZERO for c in lines if c.nature == ClaimNature.INDEMNITY), ZERO),
+        pass_amount=rules.pass_amount(year),
+    )
