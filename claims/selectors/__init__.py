@@ -13,10 +13,18 @@ from claims.selectors.queues import (
     pending_counts,
     validation_queue,
 )
-from claims.selectors.totals import Statement, YearTotals, member_year_statement, year_totals
+from claims.selectors.totals import (
+    PeriodTotals,
+    Statement,
+    YearTotals,
+    member_year_statement,
+    period_totals,
+    year_totals,
+)
 
 __all__ = [
     "ClaimableActivity",
+    "PeriodTotals",
     "Statement",
     "YearTotals",
     "approval_queue",
@@ -31,6 +39,7 @@ __all__ = [
     "members_near_cap",
     "payable_claims",
     "pending_counts",
+    "period_totals",
     "validation_queue",
     "year_totals",
 ]
