@@ -14,15 +14,18 @@ from claims.selectors.queues import (
     validation_queue,
 )
 from claims.selectors.totals import (
+    CapSummary,
     PeriodTotals,
     Statement,
     YearTotals,
+    cap_summary,
     member_year_statement,
     period_totals,
     year_totals,
 )
 
 __all__ = [
+    "CapSummary",
     "ClaimableActivity",
     "PeriodTotals",
     "Statement",
@@ -33,6 +36,7 @@ __all__ = [
     "can_approve",
     "can_validate",
     "cap_status",
+    "cap_summary",
     "claimable_activities",
     "member_claims",
     "member_year_statement",

@@ -68,9 +68,10 @@ def _rows(rows: QuerySet[Claim], key: str, label: Any, fallback: str) -> list[Ro
         .annotate(hours=Sum("hours", filter=indemnity), amount=Sum("amount"))
         .order_by("-amount", key)
     )
+    # Largest amounts first, the row without a label ("Sans mission rattachée"…) last.
     return [
         (label(item[key]) if item[key] else fallback, item["hours"] or ZERO, item["amount"] or ZERO)
-        for item in grouped
+        for item in sorted(grouped, key=lambda item: not item[key])
     ]
 
 
@@ -113,6 +114,43 @@ def period_totals(start: date, end: date) -> PeriodTotals:
 
 def year_totals(year: int) -> PeriodTotals:
     return period_totals(date(year, 1, 1), date(year, 12, 31))
+
+
+@dataclass(frozen=True)
+class CapSummary:
+    """The décret 2022-375 cap (one PASS of indemnities per member and calendar year) in a
+    year, in aggregate: members at 80 % of the PASS or more without exceeding it, members over
+    it (approval refuses what would exceed it, so only a PASS lowered afterwards can)."""
+
+    year: int
+    pass_amount: Decimal
+    near: int
+    over: int
+
+    @property
+    def respected(self) -> bool:
+        return not self.over
+
+
+def cap_summary(year: int) -> CapSummary:
+    """Counts only (no member is loaded): two or three queries whatever the data."""
+    ceiling = rules.pass_amount(year)
+    totals = (
+        counted_claims(year)
+        .filter(nature=ClaimNature.INDEMNITY)
+        .order_by()
+        .values("member_id")
+        .annotate(total=Sum("amount"))
+        .filter(total__gte=ceiling * rules.NEAR_CAP_SHARE)
+        .values_list("total", flat=True)
+    )
+    near = over = 0
+    for total in totals:
+        if total > ceiling:
+            over += 1
+        else:
+            near += 1
+    return CapSummary(year=year, pass_amount=ceiling, near=near, over=over)
 
 
 @dataclass(frozen=True)

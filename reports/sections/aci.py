@@ -1,9 +1,8 @@
 """The sections of the annual ACI activity report (one contract year), in order. The missions,
 their lines and what they earned come from ``missions.selectors.earnings.year_result`` and the
-financing from the dashboard's ``year_financing``: the report and the dashboard agree.
-
-The members' indemnities section joins this list once the claims exist (one builder reading
-the claims' selectors and one template under pdf/reports/sections/)."""
+financing from the dashboard's ``year_financing``, the members' indemnities from the claims'
+``period_totals`` of the contract year: the report, the dashboard and the treasurer's pages
+agree."""
 
 from __future__ import annotations
 
@@ -25,7 +24,14 @@ from missions.selectors.actions import ActivityTotals, activity_totals_by_missio
 from missions.selectors.contract import line_objective
 from missions.selectors.earnings import MissionResult, YearResult, year_result
 from reports.sections import ReportScope, Section
-from reports.sections.common import DECISIONS, GOVERNANCE, IDENTITY, MEMBERS
+from reports.sections.common import (
+    DECISIONS,
+    GOVERNANCE,
+    IDENTITY,
+    MEMBERS,
+    cap_years,
+    indemnities,
+)
 
 
 def earnings(scope: ReportScope) -> YearResult:
@@ -104,6 +110,12 @@ def build_financing(scope: ReportScope) -> dict[str, Any]:
     }
 
 
+def build_indemnities(scope: ReportScope) -> dict[str, Any]:
+    """What the CPTS paid its members for their time and their expenses during the contract
+    year, in aggregate (no member is named), and the PASS cap of each calendar year."""
+    return {"totals": indemnities(scope), "caps": cap_years(scope)}
+
+
 @dataclass
 class AnnexLine:
     line_id: int
@@ -138,6 +150,9 @@ def build_annex(scope: ReportScope) -> dict[str, Any]:
 
 MISSIONS = Section("missions", _("Missions du contrat"), "missions.html", build_missions)
 FINANCING = Section("financement", _("Financement"), "financing.html", build_financing)
+INDEMNITIES = Section(
+    "indemnites", _("Indemnités versées aux membres"), "indemnities.html", build_indemnities
+)
 ANNEX = Section("annexe", _("Annexe : justificatifs"), "annex.html", build_annex)
 
 ACI_SECTIONS: list[Section] = [
@@ -147,5 +162,6 @@ ACI_SECTIONS: list[Section] = [
     MEMBERS,
     MISSIONS,
     FINANCING,
+    INDEMNITIES,
     ANNEX,
 ]

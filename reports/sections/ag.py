@@ -1,6 +1,7 @@
 """The sections of the activity report presented to the AG (one calendar year), written for
 the members: the life of the association, its governance, the working groups and what they
-did, the members, the decisions and a summary of the finances."""
+did, the members, the decisions and a summary of the finances (with the members'
+indemnities of the year, from the claims' totals)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from reports.sections.common import (
     MEMBERS,
     activity,
     decisions,
+    indemnities,
     members_figures,
 )
 
@@ -115,6 +117,7 @@ def build_finances(scope: ReportScope) -> dict[str, Any]:
         "received_total": sum((row.received for row in received), ZERO),
         "years": years,
         "contract": contract,
+        "indemnities": indemnities(scope),
     }
 
 

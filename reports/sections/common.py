@@ -1,5 +1,6 @@
 """Sections both activity reports share: identity and territory, governance, members,
-decisions. Every figure comes from the selectors the dashboard and the pages read."""
+decisions; and the reads both reports make (members, meetings, decisions, the members'
+indemnities). Every figure comes from the selectors the dashboard and the pages read."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
+from claims.selectors import CapSummary, PeriodTotals, cap_summary, period_totals
 from cpts.models import Association
 from cpts.selectors.territory import territory_communes, territory_summary
 from governance.models import BodyKind
@@ -39,6 +41,20 @@ def activity(scope: ReportScope) -> list[BodyActivity]:
 
 def decisions(scope: ReportScope) -> list[Any]:
     return scope.once("decisions", lambda: list(decisions_during(scope.start, scope.end)))
+
+
+def indemnities(scope: ReportScope) -> PeriodTotals:
+    """Indemnities and expenses approved or paid for claims dated in the period (the
+    treasurer's totals page reads the same selector)."""
+    return scope.once("indemnities", lambda: period_totals(scope.start, scope.end))
+
+
+def cap_years(scope: ReportScope) -> list[CapSummary]:
+    """The PASS cap of every calendar year the period touches (the cap is per calendar year)."""
+    return scope.once(
+        "cap_years",
+        lambda: [cap_summary(year) for year in range(scope.start.year, scope.end.year + 1)],
+    )
 
 
 def build_identity(scope: ReportScope) -> dict[str, Any]:

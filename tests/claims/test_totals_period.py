@@ -11,8 +11,16 @@ from typing import Any
 
 import pytest
 
+from claims import rules
 from claims.models import ActivityKind, Claim, ClaimNature, ClaimStatus
-from claims.selectors import PeriodTotals, YearTotals, period_totals, year_totals
+from claims.selectors import (
+    PeriodTotals,
+    YearTotals,
+    cap_summary,
+    members_near_cap,
+    period_totals,
+    year_totals,
+)
 from claims.selectors.indicators import hours_declared
 from members.models import Member
 from missions.models import Mission
@@ -92,6 +100,25 @@ def test_only_approved_and_paid_claims_count_and_natures_are_split() -> None:
     assert totals.by_mission[1] == ("Sans mission rattachée", Decimal("0"), Decimal("30"))
 
 
+def test_the_row_without_a_label_comes_last_whatever_its_amount() -> None:
+    member = MemberFactory.create(profession=None)
+    nurse = MemberFactory.create()
+    prevention = Mission.objects.get(key="prevention")
+    _claim(member, "900", START)
+    _claim(nurse, "10", START, mission=prevention)
+    _claim(nurse, "20", START, activity_kind=ActivityKind.TRAINING)
+    totals = period_totals(START, END)
+    assert [label for label, _h, _a in totals.by_mission] == [
+        str(prevention.name),
+        "Sans mission rattachée",
+    ]
+    assert [amount for _l, _h, amount in totals.by_activity_kind] == [
+        Decimal("910"),
+        Decimal("20"),
+    ]
+    assert totals.by_profession[-1] == ("Profession non renseignée", Decimal("2"), Decimal("900"))
+
+
 def test_the_calendar_year_is_the_period_from_january_to_december() -> None:
     member = MemberFactory.create()
     _claim(member, "10", datetime.date(2025, 1, 1))
@@ -131,3 +158,24 @@ def test_period_totals_constant_queries(size: int, django_assert_num_queries: An
     with django_assert_num_queries(4):
         totals = period_totals(START, END)
     assert totals.members_paid == size
+
+
+def test_cap_summary_counts_members_near_and_over_the_pass(django_assert_num_queries: Any) -> None:
+    year = 2025
+    ceiling = rules.pass_amount(year)
+    day = datetime.date(year, 5, 2)
+    near, over, low = (MemberFactory.create() for _index in range(3))
+    _claim(near, str(ceiling * Decimal("0.85")), day, ClaimStatus.PAID)
+    _claim(over, str(ceiling), day, ClaimStatus.PAID)
+    _claim(over, "10", day)  # recorded before a lower PASS, say
+    _claim(low, str(ceiling / 2), day)
+    # Expenses are not indemnities, other years and unapproved claims do not count.
+    _claim(low, "4000", day, nature=ClaimNature.EXPENSE, activity_kind="", hours=None)
+    _claim(low, str(ceiling), datetime.date(year + 1, 1, 1))
+    _claim(low, str(ceiling), day, ClaimStatus.VALIDATED)
+    with django_assert_num_queries(2):  # the PASS recorded (none here), the totals
+        summary = cap_summary(year)
+    assert (summary.year, summary.pass_amount) == (year, ceiling)
+    assert (summary.near, summary.over, summary.respected) == (1, 1, False)
+    assert summary.near + summary.over == len(members_near_cap(year))
+    assert cap_summary(year - 1).respected and cap_summary(year - 1).near == 0

@@ -15,6 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from claims import rules as claim_rules
+from claims.models import ActivityKind, Claim, ClaimNature, ClaimStatus
+from claims.selectors import cap_summary, period_totals
 from cpts.models import Association
 from governance.models import (
     Attendance,
@@ -44,6 +47,7 @@ from missions.models import (
 from missions.selectors.contract import current_contract
 from reports.rendering import ACI, AG, SECTIONS, TITLES, render_report, scope_for
 from reports.sections import build_sections
+from reports.sections.aci import INDEMNITIES
 from tests.factories import MemberFactory
 from tests.pdf_utils import normalize_whitespace, pdf_pages
 
@@ -135,7 +139,8 @@ def test_annex_lists_every_proof_by_mission_and_line(demo: None) -> None:
 def _grow(year: ContractYear, index: int) -> None:
     """More of everything the sections read: members with adhesions, a working group with
     its référent, members and meetings held with attendance and an adopted resolution,
-    actions with events on every mission, indicator lines with livrables and proofs."""
+    actions with events on every mission, indicator lines with livrables and proofs, approved
+    and paid claims (one member near the PASS cap)."""
     start = year.start
     day = timezone.make_aware(datetime.datetime.combine(start, datetime.time(18)))
     members = [MemberFactory.create(joined_on=start) for _i in range(5)]
@@ -197,6 +202,26 @@ def _grow(year: ContractYear, index: int) -> None:
         Proof.objects.create(
             livrable=livrable, title=f"Preuve {index}", file=ContentFile(b"x", "p.pdf")
         )
+        for position, member in enumerate(members):
+            Claim.objects.create(
+                member=member,
+                nature=ClaimNature.INDEMNITY,
+                activity_kind=ActivityKind.MISSION_ACTION,
+                mission=envelope.mission,
+                date=start + datetime.timedelta(days=position),
+                hours=2,
+                amount=120,
+                status=ClaimStatus.PAID if position % 2 else ClaimStatus.APPROVED,
+            )
+    Claim.objects.create(
+        member=members[0],
+        nature=ClaimNature.INDEMNITY,
+        activity_kind=ActivityKind.REFERENT,
+        date=start,
+        hours=20,
+        amount=claim_rules.pass_amount(start.year) * claim_rules.NEAR_CAP_SHARE,
+        status=ClaimStatus.APPROVED,
+    )
 
 
 def _queries(kind: str, parameters: dict[str, int]) -> int:
@@ -217,6 +242,15 @@ def test_section_builders_query_count_does_not_grow_with_data(demo: None) -> Non
     print(f"report builders' queries (ACI, AG): {small} -> {large}")
     assert small == large
     assert large[0] <= 60 and large[1] <= 60, large
+    # The growth reached the indemnities section: claims counted, members near the cap.
+    grown = period_totals(year.start, year.end)
+    assert grown.members_paid >= 20 and grown.paid_amount and grown.approved_unpaid_amount
+    assert cap_summary(year.start.year).near >= 4
+    scope = scope_for(ACI, {"contract_year": 2}, timezone.now())
+    with CaptureQueriesContext(connection) as captured:
+        build_sections([INDEMNITIES], scope, lambda _p, _s: None)
+    # The period's totals (4) and the PASS cap of each calendar year touched (2 each).
+    assert len(captured) <= 4 + 2 * (year.end.year - year.start.year + 1), captured.captured_queries
 
 
 def test_a_year_without_activity_says_so_instead_of_empty_charts(demo: None) -> None:
@@ -224,4 +258,5 @@ def test_a_year_without_activity_says_so_instead_of_empty_charts(demo: None) -> 
     assert "Aucun adhérent sur la période." in text
     assert "Aucune décision adoptée pendant la période." in text
     assert "Aucun versement reçu pendant l'année." in text
+    assert "Aucune indemnité ni aucun remboursement de frais approuvé pendant l'année." in text
     assert "Aucune donnée à représenter" not in text  # no empty chart frame

@@ -6,29 +6,40 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from claims.models import Claim, MileageRate, Tariff
+from claims.selectors import cap_summary, period_totals, year_totals
+from claims.services import approve_claim, create_batch, declare_time, validate_claim
 from cpts.charts import format_euros
 from cpts.models import GeneratedDocument
+from governance.models import Attendance, AttendanceStatus, BodyKind, MeetingStatus
 from governance.selectors.indicators import body_activity, meetings_held
 from indicators.selectors.dashboard import dashboard_for
 from members.selectors.statistics import member_counts
+from missions.models import ContractYear
 from missions.selectors.contract import current_contract
 from missions.selectors.earnings import year_result
-from reports.rendering import ACI, AG, render_report, scope_for
-from reports.sections.aci import ACI_SECTIONS, build_financing, build_missions
-from reports.sections.ag import AG_SECTIONS
-from tests.pdf_utils import normalize_whitespace, pdf_page_count, pdf_text
+from reports.rendering import ACI, AG, RenderedReport, render_report, scope_for
+from reports.sections.aci import ACI_SECTIONS, INDEMNITIES, build_financing, build_missions
+from reports.sections.ag import AG_SECTIONS, FINANCES
+from tests.claims.conftest import set_tariffs
+from tests.pdf_utils import normalize_whitespace, pdf_page_count, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
+
+NO_CLAIMS = "aucun remboursement de frais"
 
 
 @pytest.fixture
@@ -73,6 +84,13 @@ def test_aci_report_on_the_demo_has_every_section_and_the_database_figures(demo:
     assert normalize_whitespace(f"Variable gagné {format_euros(earned)}") in text or (
         normalize_whitespace(format_euros(earned)) in text
     )
+    # The members' indemnities of the contract year, whether the demo has claims or not.
+    indemnities = period_totals(year.start, year.end)
+    paid = _section(rendered, str(INDEMNITIES.title))
+    if indemnities.is_empty:
+        assert f"Aucune indemnité ni {NO_CLAIMS} approuvé sur la période." in paid
+    else:
+        assert f"Membres indemnisés {_euros(indemnities.total_amount)} " in paid
     assert "SOMMAIRE" in text and "Année 2 du contrat ACI" in text
     assert 8 <= pdf_page_count(rendered.content) <= 40
 
@@ -88,6 +106,120 @@ def test_ag_report_on_the_demo(demo: None) -> None:
     active = member_counts(end).active
     assert f"Adhérents actifs Réunions tenues Décisions adoptées {active} {held} " in text
     assert 5 <= pdf_page_count(rendered.content) <= 30
+
+
+def _euros(value: Any) -> str:
+    """An amount as the templates write it (``floatformat:"2g"`` in French, then " €")."""
+    with translation.override("fr"):
+        return normalize_whitespace(f"{floatformat(value, '2g')} €")
+
+
+def _hours(value: Any) -> str:
+    with translation.override("fr"):
+        return normalize_whitespace(f"{floatformat(value, '-2g')} h")
+
+
+def _section(rendered: RenderedReport, title: str) -> str:
+    """The text of a section: from the page its title opens to the next section's page."""
+    pages = pdf_pages(rendered.content)
+    number = rendered.sections.index(title) + 1
+
+    def opens(index: int, heading: str) -> bool:
+        return heading in pages[index] and "SOMMAIRE" not in pages[index]
+
+    start = next(i for i in range(len(pages)) if opens(i, f"{number}. {title}"))
+    if number == len(rendered.sections):
+        return " ".join(pages[start:])
+    following = f"{number + 1}. {rendered.sections[number]}"
+    end = next(i for i in range(start, len(pages)) if opens(i, following))
+    return " ".join(pages[start:end])
+
+
+def _claims_of(year: ContractYear, coordinator: Any, tresorier: Any) -> list[Claim]:
+    """Claims declared, validated and approved through the services for meetings attended
+    during the contract year; half of them paid in a batch."""
+    if not Tariff.objects.exists():
+        set_tariffs()
+    mileage = MileageRate.objects.exists()
+    attendances = (
+        Attendance.objects.filter(
+            status=AttendanceStatus.PRESENT,
+            meeting__status=MeetingStatus.HELD,
+            meeting__starts_at__date__gte=year.start,
+            meeting__starts_at__date__lte=min(year.end, timezone.localdate()),
+        )
+        .exclude(meeting__body__kind=BodyKind.AG)
+        .select_related("meeting__body", "member")
+        .order_by("meeting__starts_at", "pk")
+    )
+    claims: list[Claim] = []
+    for attendance in attendances[:60]:
+        if len(claims) >= 8:
+            break
+        km = Decimal("18") if mileage and len(claims) % 3 == 0 else None
+        try:
+            claims += declare_time(
+                attendance.member, by=coordinator, meeting=attendance.meeting, km=km
+            )
+        except ValidationError:
+            continue  # no duration recorded, a closed month, already claimed
+    for claim in claims:
+        validate_claim(claim, by=coordinator)
+        approve_claim(claim, by=tresorier)
+    create_batch(claims[::2], by=tresorier, paid_on=year.end, label="Indemnités du contrat")
+    return claims
+
+
+def test_indemnities_in_both_reports_are_the_claims_totals(
+    demo: None, coordinator: Any, tresorier: Any
+) -> None:
+    year = current_contract().years.get(number=2)  # type: ignore[union-attr]
+    claims = _claims_of(year, coordinator, tresorier)
+    assert len(claims) >= 6
+    totals = period_totals(year.start, year.end)
+    assert totals.members_paid >= 2 and totals.paid_amount and totals.approved_unpaid_amount
+    rendered = render_report(ACI, {"contract_year": 2})
+    text = _section(rendered, str(INDEMNITIES.title))
+    assert (
+        f"Indemnités et frais Heures indemnisées Membres indemnisés {_euros(totals.total_amount)} "
+        f"{_hours(totals.total_hours)} {totals.members_paid} "
+    ) in text
+    # pdftotext sets a two-column table's cells row by row or column by column.
+    assert re.search(
+        rf"Versé aux membres \(lots de paiement\).*{_euros(totals.paid_amount)}.*"
+        rf"{_euros(totals.approved_unpaid_amount)}.*Total.*{_euros(totals.total_amount)}",
+        text,
+    )
+    for rows in (totals.by_mission, totals.by_activity_kind, totals.by_profession):
+        for label, _hours_done, amount in rows:
+            assert normalize_whitespace(label) in text and _euros(amount) in text, label
+    for calendar_year in range(year.start.year, year.end.year + 1):
+        cap = cap_summary(calendar_year)
+        assert cap.respected
+        assert (
+            f"{calendar_year} (PASS {_euros(cap.pass_amount)}) : plafond respecté, aucun membre "
+            "ne le dépasse."
+        ) in text
+    assert "Aucune indemnité" not in text
+    # The AG report of a calendar year the claims fall in: its finances give the year's totals.
+    calendar_year = claims[0].date.year
+    ag_totals = year_totals(calendar_year)
+    ag = _section(render_report(AG, {"year": calendar_year}), str(FINANCES.title))
+    assert (
+        f"Indemnités (temps) {_euros(ag_totals.indemnity_amount)} Frais kilométriques et sur "
+        f"justificatif {_euros(ag_totals.expense_amount)} Total {_euros(ag_totals.total_amount)} "
+        f"Sur ce total, {_euros(ag_totals.paid_amount)} ont été versés"
+    ) in ag
+
+
+def test_a_contract_year_without_claims_says_so_in_one_sentence(demo: None) -> None:
+    year = current_contract().years.get(number=1)  # type: ignore[union-attr]
+    Claim.objects.filter(date__gte=year.start, date__lte=year.end).delete()
+    assert period_totals(year.start, year.end).is_empty
+    text = _section(render_report(ACI, {"contract_year": 1}), str(INDEMNITIES.title))
+    assert f"Aucune indemnité ni {NO_CLAIMS} approuvé sur la période." in text
+    assert "Par mission" not in text and "Membres indemnisés" not in text
+    assert "plafond respecté" in text
 
 
 def test_report_and_dashboard_agree(demo: None, coordinator: Any) -> None:
