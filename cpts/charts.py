@@ -190,13 +190,56 @@ def _axis(frame: _Frame, step: float, axis_format: Formatter) -> list[str]:
     return parts
 
 
-def _category_labels(labels: Sequence[str], centers: Sequence[float], y: float) -> list[str]:
-    """The labels under the plot, thinned out to at most about twelve."""
+# Approximate advance of one character of the 12-unit chart font, for label layout.
+CHAR_WIDTH = 6.5
+LONGEST_SLANTED_LABEL = 26  # characters; longer category names end with "…"
+SLANT_SINE = 0.574  # sin(35°): labels are slanted 35° when they do not fit side by side
+
+
+def _shorten(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: max(limit - 1, 1)].rstrip() + "…"
+
+
+def _slanted(labels: Sequence[str], slot: float) -> bool:
+    """Whether category names side by side would overlap in slots ``slot`` wide."""
+    return any(len(label) * CHAR_WIDTH > slot - 4 for label in labels)
+
+
+def _slant_room(labels: Sequence[str]) -> int:
+    """Extra height below the plot taken by slanted category names."""
+    longest = min(max((len(label) for label in labels), default=0), LONGEST_SLANTED_LABEL)
+    return int(longest * CHAR_WIDTH * SLANT_SINE)
+
+
+def _category_labels(
+    labels: Sequence[str], centers: Sequence[float], y: float, *, slant: bool = False
+) -> list[str]:
+    """The labels under the plot: every category slanted when their names do not fit side by
+    side (``slant``, bar charts), otherwise thinned out so that no two labels overlap (at
+    most about twelve)."""
+    if slant:
+        return [
+            _text(
+                center,
+                y - 6,
+                _shorten(label, LONGEST_SLANTED_LABEL),
+                text_anchor="end",
+                fill="#212529",
+                transform=f"rotate(-35 {center:.1f} {y - 6:.1f})",
+            )
+            for label, center in zip(labels, centers, strict=True)
+        ]
     every = max(1, -(-len(labels) // 12))
+    if len(centers) > 1:
+        gap = abs(centers[1] - centers[0])
+        widest = max(len(label) for label in labels) * CHAR_WIDTH + 8
+        every = max(every, -(-int(widest) // max(int(gap), 1)))
+    shown = list(range(0, len(labels), every))
+    if shown[-1] != len(labels) - 1:  # the last label (the latest month) is always shown
+        shown[-1 if len(labels) - 1 - shown[-1] < every else len(shown) :] = [len(labels) - 1]
     return [
-        _text(center, y, label, text_anchor="middle", fill="#212529")
-        for index, (label, center) in enumerate(zip(labels, centers, strict=True))
-        if index % every == 0 or index == len(labels) - 1
+        _text(centers[index], y, labels[index], text_anchor="middle", fill="#212529")
+        for index in shown
     ]
 
 
@@ -255,6 +298,9 @@ def bar_chart(
         return _empty(chart_id, width, height, title, description)
     low, high, step = _scale(values)
     frame = _Frame(left=88, top=34, width=width - 100, height=height - 70, low=low, high=high)
+    slant = _slanted(categories, frame.width / len(categories))
+    if slant:  # room below the plot for the slanted names
+        height += _slant_room(categories)
     parts = _open(chart_id, width, height, title, description)
     parts += _legend(series, frame.left, 18)
     parts += _axis(frame, step, axis_format)
@@ -280,7 +326,7 @@ def bar_chart(
                 f'data-value="{float(value)}"><title>{escape(label)}</title></rect>'
             )
     parts.append("</g>")
-    parts += _category_labels(categories, centers, frame.bottom + 18)
+    parts += _category_labels(categories, centers, frame.bottom + 18, slant=slant)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
 

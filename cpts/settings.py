@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "registries",
     "claims",
     "indicators",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("utilisateurs/", include("cpts.views.users")),
     path("association/", include("cpts.views.association")),
     path("documents/", include("cpts.views.documents")),
+    path("rapports/", include("reports.urls")),
     path("", include("members.urls")),
     path("", include("governance.urls")),
     path("", include("missions.urls")),

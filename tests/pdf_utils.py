@@ -67,3 +67,10 @@ def pdf_page_count(content: bytes) -> int:
     match = re.search(r"^Pages:\s+(\d+)$", info, flags=re.MULTILINE)
     assert match, f"pdfinfo gave no page count:\n{info}"
     return int(match.group(1))
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of each page (pdftotext ends every page with a form feed), whitespace
+    normalised; ``pdf_pages(pdf)[0]`` is page 1."""
+    raw = _run_on_pdf(content, ["pdftotext", "-enc", "UTF-8", "-q", PDF_PLACEHOLDER, "-"])
+    return [normalize_whitespace(page) for page in raw.split("\f")[:-1]]

@@ -13,10 +13,21 @@ from claims.selectors.queues import (
     pending_counts,
     validation_queue,
 )
-from claims.selectors.totals import Statement, YearTotals, member_year_statement, year_totals
+from claims.selectors.totals import (
+    CapSummary,
+    PeriodTotals,
+    Statement,
+    YearTotals,
+    cap_summary,
+    member_year_statement,
+    period_totals,
+    year_totals,
+)
 
 __all__ = [
+    "CapSummary",
     "ClaimableActivity",
+    "PeriodTotals",
     "Statement",
     "YearTotals",
     "approval_queue",
@@ -25,12 +36,14 @@ __all__ = [
     "can_approve",
     "can_validate",
     "cap_status",
+    "cap_summary",
     "claimable_activities",
     "member_claims",
     "member_year_statement",
     "members_near_cap",
     "payable_claims",
     "pending_counts",
+    "period_totals",
     "validation_queue",
     "year_totals",
 ]

@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import Claim, ClaimNature, ClaimStatus
+from claims.selectors.totals import period_totals
 from cpts.indicator_registry import Value, computed_indicator
-
-NO_MISSION = _("Sans mission rattachée")
 
 
 @computed_indicator(
@@ -25,22 +22,9 @@ NO_MISSION = _("Sans mission rattachée")
     position=90,
 )
 def hours_declared(start: date, end: date) -> Value:
-    rows = (
-        Claim.objects.filter(
-            nature=ClaimNature.INDEMNITY,
-            status__in=(ClaimStatus.APPROVED, ClaimStatus.PAID),
-            date__gte=start,
-            date__lte=end,
-        )
-        .order_by()
-        .values("mission__name")
-        .annotate(hours=Sum("hours"))
-    )
-    breakdown: dict[str, Decimal | int] = {}
-    total = Decimal("0")
-    for row in rows:
-        hours = row["hours"] or Decimal("0")
-        label = str(row["mission__name"] or NO_MISSION)
-        breakdown[label] = breakdown.get(label, Decimal("0")) + hours
-        total += hours
-    return {"": total, **breakdown}
+    # The same computation as the treasurer's totals and the activity reports.
+    totals = period_totals(start, end)
+    breakdown: dict[str, Decimal | int] = {
+        label: hours for label, hours, _amount in totals.by_mission if hours
+    }
+    return {"": totals.total_hours, **breakdown}

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cpts.bench import claims, crisis, governance, history, missions, portal, registries
+from cpts.bench import reports as report_bench
 from cpts.models import GeneratedDocument
 
 
@@ -194,6 +195,17 @@ JOBS: list[BenchJob] = [
         "indicator_recompute",
         parameters=MappingProxyType({"period": LAST_YEAR}),
         prepare=history.grow_history,
+    ),
+    # The activity reports (reports app), rendered to PDF over the grown history and lines.
+    BenchJob(
+        "report_aci",
+        parameters=MappingProxyType({"contract_year": report_bench.ACI_CONTRACT_YEAR}),
+        prepare=report_bench.grow,
+    ),
+    BenchJob(
+        "report_ag",
+        parameters=MappingProxyType({"year": report_bench.AG_YEAR}),
+        prepare=report_bench.grow,
     ),
 ]
 

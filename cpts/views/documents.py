@@ -36,7 +36,7 @@ def _readable_document(request: HttpRequest, pk: int) -> GeneratedDocument:
     return document
 
 
-def _request_and_redirect(
+def request_and_redirect(
     request: HttpRequest, kind: str, parameters: dict[str, Any]
 ) -> HttpResponse:
     """Enqueue a document of ``kind`` for the current user, who must hold the kind's own
@@ -76,7 +76,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @permission_required("reports.generate")
 @require_POST
 def identity_sheet_request(request: HttpRequest) -> HttpResponse:
-    return _request_and_redirect(request, "identity_sheet", {})
+    return request_and_redirect(request, "identity_sheet", {})
 
 
 @permission_required("reports.view", "portal.view")
@@ -121,7 +121,7 @@ def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
             _("Ce document est encore en cours de génération : attendez la fin pour le relancer."),
         )
         return redirect("document_detail", pk=document.pk)
-    return _request_and_redirect(request, document.kind, document.parameters)
+    return request_and_redirect(request, document.kind, document.parameters)
 
 
 urlpatterns = [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cpts.models.territory import normalize_search
 from governance.models import Body, Candidate, Election, Meeting, Resolution
 from governance.rules import VoteCounts, votes_needed
+from governance.selectors.indicators import period_bounds
 from members.selectors.members import Fold
 
 MAX_TERMS = 8
@@ -185,3 +186,14 @@ def decision_register(
     if year is not None:
         resolutions = resolutions.filter(meeting__starts_at__year=year)
     return resolutions
+
+
+def decisions_during(start: datetime.date, end: datetime.date) -> QuerySet[Resolution]:
+    """Resolutions adopted at meetings that started from ``start`` to ``end`` (both included,
+    Paris time), in the order of the meetings (the dashboard and the activity reports)."""
+    first, after = period_bounds(start, end)
+    return (
+        adopted_resolutions()
+        .filter(meeting__starts_at__gte=first, meeting__starts_at__lt=after)
+        .order_by("meeting__starts_at", "meeting__pk", "position", "pk")
+    )

@@ -9,7 +9,9 @@ held or once its minutes are approved; planned, convened and cancelled meetings 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -20,6 +22,7 @@ from cpts.indicator_registry import Value, computed_indicator
 from governance.models import (
     Attendance,
     AttendanceStatus,
+    Body,
     BodyKind,
     Meeting,
     MeetingStatus,
@@ -177,3 +180,48 @@ def professionals_mobilised_meetings(start: date, end: date) -> Value:
         .distinct()
         .count()
     )
+
+
+# --- Activity of each body over a period (dashboard and activity reports) ----------------------
+
+
+@dataclass(frozen=True)
+class BodyActivity:
+    """A body's meetings held during a period and their attendance (the ``attendance_rate``
+    rule: present or represented over the attendance recorded)."""
+
+    body: Body
+    held: int
+    attended: int
+    recorded: int
+
+    @property
+    def attendance_rate(self) -> Decimal | None:
+        return percent(self.attended, self.recorded) if self.recorded else None
+
+
+def body_activity(start: date, end: date, *, with_idle: bool = True) -> list[BodyActivity]:
+    """Every body not archived before the period (``with_idle``: also those without a held
+    meeting), in the bodies' order, with its held meetings and attendance. Two queries."""
+    held = held_meetings(start, end)
+    meetings = dict(held.values("body").annotate(n=Count("pk")).values_list("body", "n").order_by())
+    attendance = {
+        row["meeting__body"]: (row["attended"], row["recorded"])
+        for row in Attendance.objects.filter(meeting__in=held.values("pk"))
+        .order_by()
+        .values("meeting__body")
+        .annotate(
+            recorded=Count("pk"),
+            attended=Count("pk", filter=Q(status__in=ATTENDED_STATUSES)),
+        )
+    }
+    bodies = Body.objects.filter(
+        Q(archived_on__isnull=True) | Q(archived_on__gte=start) | Q(pk__in=list(meetings))
+    ).order_by("position", "name")
+    rows = []
+    for body in bodies:
+        attended, recorded = attendance.get(body.pk, (0, 0))
+        count = meetings.get(body.pk, 0)
+        if count or with_idle:
+            rows.append(BodyActivity(body, count, attended, recorded))
+    return rows

@@ -76,6 +76,42 @@ def members_by_profession(on: date, keep: int = OTHERS_AFTER) -> list[tuple[str,
     return [*ranked[:keep], (_("Autres professions"), others)]
 
 
+def _ranked(counts: dict[str, int], keep: int, others: str) -> list[tuple[str, int]]:
+    """Largest first (ties alphabetical); beyond ``keep`` summed under ``others``."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if len(ranked) <= keep + 1:
+        return ranked
+    rest = sum(count for _label, count in ranked[keep:])
+    return [*ranked[:keep], (others, rest)]
+
+
+def members_by_college(on: date) -> list[tuple[str, int]]:
+    """Active members on ``on`` per collège, the largest first; members without a collège as
+    "Sans collège" (one query)."""
+    rows = Member.objects.filter(members_on(on)).values("college__name").annotate(count=Count("pk"))
+    counts: dict[str, int] = {}
+    for row in rows:
+        label = row["college__name"] or _("Sans collège")
+        counts[label] = counts.get(label, 0) + row["count"]
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def members_by_commune(on: date, keep: int = OTHERS_AFTER) -> list[tuple[str, int]]:
+    """Active members on ``on`` per commune (of their main address), the largest first: the
+    first ``keep`` named, the rest as "Autres communes", members without a commune as
+    "Commune non renseignée" (one query)."""
+    rows = (
+        Member.objects.filter(members_on(on))
+        .values("commune__name", "commune__insee_code")
+        .annotate(count=Count("pk"))
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        label = row["commune__name"] or _("Commune non renseignée")
+        counts[label] = counts.get(label, 0) + row["count"]
+    return _ranked(counts, keep, _("Autres communes"))
+
+
 def month_ends(today: date, months: int = 24) -> list[date]:
     """The last day of each of the ``months`` months ending with the current one (the
     current month ends today: a future day would count members not yet known)."""

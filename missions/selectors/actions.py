@@ -449,3 +449,30 @@ def activity_totals_by_mission(
         for mission_id, n in events.items()
         if mission_id is not None
     }
+
+
+def period_actions(first: datetime.date, last: datetime.date) -> QuerySet[Action]:
+    """The actions that ran (``runs_during``) or held an event from ``first`` to ``last``, with
+    their missions, working group and the events of the period (``period_events``, each
+    annotated with its ``professionals_count`` and ``public_count`` participants). Four queries."""
+    events = (
+        Event.objects.filter(date__range=(first, last))
+        .annotate(
+            professionals_count=Coalesce(
+                Sum("counts__count", filter=Q(counts__profession__isnull=False)), Value(0)
+            ),
+            public_count=Coalesce(
+                Sum("counts__count", filter=Q(counts__profession__isnull=True)), Value(0)
+            ),
+        )
+        .order_by("date", "pk")
+    )
+    return (
+        Action.objects.filter(runs_during(first, last) | held_during(first, last))
+        .select_related("working_group")
+        .prefetch_related(
+            Prefetch("missions", queryset=Mission.objects.order_by("position")),
+            Prefetch("events", queryset=events, to_attr="period_events"),
+        )
+        .order_by("start", "title", "pk")
+    )

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -264,3 +265,20 @@ def contract_financing(
             )
         )
     return ContractFinancing(contract=contract, years=financing)
+
+
+def received_during(start: datetime.date, end: datetime.date) -> list[NatureRow]:
+    """Payments received from ``start`` to ``end`` (both included), whatever their contract
+    year, per nature (one query): the AG report's finances summary."""
+    totals = dict(
+        ReceivedPayment.objects.filter(received_on__range=(start, end))
+        .order_by()
+        .values("nature")
+        .annotate(total=Sum("amount"))
+        .values_list("nature", "total")
+    )
+    return [
+        NatureRow(nature, str(label), ZERO, totals.get(nature) or ZERO)
+        for nature, label in PaymentNature.choices
+        if totals.get(nature)
+    ]

@@ -32,6 +32,7 @@ from tests.access_matrix import (
     members,
     missions,
     registries,
+    reports,
 )
 from tests.access_matrix.core import (
     KWARGS_BY_NAME,
@@ -56,6 +57,7 @@ _PARTS = (
     indicators.ENTRIES,
     crisis.ENTRIES,
     claims.ENTRIES,
+    reports.ENTRIES,
 )
 _KEYS = [key for part in _PARTS for key in part]
 _TWICE = sorted({key for key in _KEYS if _KEYS.count(key) > 1})

@@ -78,6 +78,8 @@ def test_bench_command_measures_every_declared_page_on_a_throwaway_database(tmp_
     assert all(row["queries"] > 0 and row["median_ms"] > 0 for row in data["pages"])
     assert [row["name"] for row in data["jobs"]] == [job.name for job in JOBS]
     assert all(row["status"] == "done" and row["size_kib"] > 0 for row in data["jobs"])
+    # The activity reports (cpts/bench/reports.py) among them, rendered at the scale.
+    assert {"report_aci", "report_ag"} <= {row["name"] for row in data["jobs"]}
     assert [row["name"] for row in data["commands"]] == [c.name for c in COMMANDS]
     assert all(row["queries"] > 0 and row["median_ms"] > 0 for row in data["commands"])
     assert all(row["status"] == "ok" for row in data["commands"])

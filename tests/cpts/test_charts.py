@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from itertools import pairwise
 
 from cpts.charts import (
     Series,
@@ -127,7 +128,10 @@ def test_line_chart_single_point_and_many_labels_thinned() -> None:
     labels = [f"{day:02d}/01/2026" for day in range(1, 31)]
     many = _parse(line_chart(labels, [Series("s", list(range(30)))], title="Trente"))
     shown = [t.text for t in many.iter(f"{SVG}text") if t.text in labels]
-    assert 10 <= len(shown) <= 16
+    assert 5 <= len(shown) <= 12
+    assert shown[0] == labels[0] and shown[-1] == labels[-1]
+    xs = [float(t.get("x", "0")) for t in many.iter(f"{SVG}text") if t.text in labels]
+    assert min(b - a for a, b in pairwise(xs)) >= 10 * 6.5  # no two labels overlap
     assert labels[-1] in shown
 
 
@@ -146,3 +150,18 @@ def test_the_same_chart_renders_in_a_pdf() -> None:
     text = normalize_whitespace(pdf_text(pdf))
     for words in ("Attendu et reçu par année", "Reçu", "Année 2", "80 000 €"):
         assert words in text
+
+
+def test_bar_chart_slants_category_names_that_do_not_fit() -> None:
+    names = ["Médecin généraliste", "Profession non renseignée", "Établissements et médico-social"]
+    names += [f"Profession numéro {index}" for index in range(9)]
+    root = _parse(bar_chart(names, [Series("s", list(range(1, 13)))], title="Professions"))
+    slanted = [t for t in root.iter(f"{SVG}text") if "rotate(-35" in (t.get("transform") or "")]
+    assert len(slanted) == len(names)  # every bar keeps its name
+    texts = [t.text for t in slanted]
+    assert "Profession non renseignée" in texts  # up to 26 characters
+    assert "Établissements et médico-…" in texts  # longer: shortened
+    assert float(root.get("viewBox", "").split()[3]) > 300  # room made below the plot
+    short = _parse(bar_chart(["A", "B"], [Series("s", [1, 2])], title="Court"))
+    assert not [t for t in short.iter(f"{SVG}text") if t.get("transform")]
+    assert short.get("viewBox") == "0 0 640 300"

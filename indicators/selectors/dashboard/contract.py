@@ -164,7 +164,7 @@ class ContractBlock:
         )
 
 
-def _mission_states(contract: Contract, today: date) -> list[MissionState]:
+def mission_states(contract: Contract, today: date) -> list[MissionState]:
     """The missions the contract chose, in catalogue order, with their state (one query)."""
     chosen = ContractMission.objects.filter(contract=contract).select_related("mission")
     return [
@@ -178,7 +178,7 @@ def _mission_states(contract: Contract, today: date) -> list[MissionState]:
     ]
 
 
-def _financing(
+def year_financing(
     contract: Contract, year: ContractYear, result: YearResult, today: date
 ) -> YearFinancing:
     """The year's schedule (from the earnings already read) against its payments (one
@@ -217,13 +217,13 @@ def contract_block(today: date, *, with_finance: bool) -> ContractBlock | None:
         else []
     )
     financing = (
-        _financing(contract, year, result, today)
+        year_financing(contract, year, result, today)
         if with_finance and year is not None and result is not None
         else None
     )
     return ContractBlock(
         contract=contract,
-        missions=_mission_states(contract, today),
+        missions=mission_states(contract, today),
         year=year,
         result=result,
         lines=lines,

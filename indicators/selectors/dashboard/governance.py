@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from governance.models import (
     BodyKind,
@@ -18,6 +19,7 @@ from governance.models import (
     Statutes,
 )
 from governance.models.decisions import MinutesStatus
+from governance.selectors.indicators import BodyActivity, body_activity
 
 SHOWN = 5
 # Days added to the statutes' notice (0 for a body other than the AG): a meeting starting
@@ -34,6 +36,12 @@ class GovernanceBlock:
     minutes_to_approve_count: int
     notice_days: int  # the AG's notice in the statutes
     margin_days: int
+    # Meetings held per body since 1 January (the activity reports read the same selector).
+    year_activity: list[BodyActivity]
+
+    @property
+    def held_this_year(self) -> int:
+        return sum(row.held for row in self.year_activity)
 
 
 def upcoming_meetings(now: datetime.datetime, limit: int = SHOWN) -> list[Meeting]:
@@ -92,7 +100,9 @@ def minutes_to_approve() -> QuerySet[Minutes]:
 
 
 def governance_block(now: datetime.datetime) -> GovernanceBlock:
-    """Six queries (the statutes, and a list and a count per section but the first)."""
+    """Eight queries (the statutes, a list and a count per section but the first, and the
+    year's activity per body)."""
+    today = timezone.localdate(now)
     statutes = Statutes.objects.get_solo()
     convene = meetings_to_convene(now, statutes)
     minutes = minutes_to_approve()
@@ -104,4 +114,5 @@ def governance_block(now: datetime.datetime) -> GovernanceBlock:
         minutes_to_approve_count=minutes.count(),
         notice_days=statutes.convocation_notice_days,
         margin_days=CONVENE_MARGIN_DAYS,
+        year_activity=body_activity(datetime.date(today.year, 1, 1), today, with_idle=False),
     )

@@ -16,6 +16,8 @@ from members.selectors.statistics import (
     MemberCounts,
     fee_summary,
     member_counts,
+    members_by_college,
+    members_by_commune,
     members_by_profession,
     members_over_time,
     month_ends,
@@ -32,6 +34,8 @@ class MembersBlock:
     fees: FeeSummary | None  # None: the reader may not see the finances
     by_profession: list[tuple[str, int]]
     over_time: list[tuple[date, int]]
+    by_college: list[tuple[str, int]]
+    by_commune: list[tuple[str, int]]
 
     def profession_figure(self) -> Figure:
         return Figure(
@@ -49,6 +53,36 @@ class MembersBlock:
             rows=[
                 (day.strftime("%d/%m/%Y"), format_number(count)) for day, count in self.over_time
             ],
+        )
+
+    def college_figure(self) -> Figure:
+        return self._breakdown_figure(
+            self.by_college, _("Adhérents par collège"), _("Collège"), "colleges"
+        )
+
+    def commune_figure(self) -> Figure:
+        return self._breakdown_figure(
+            self.by_commune, _("Adhérents par commune"), _("Commune"), "communes"
+        )
+
+    def _breakdown_figure(
+        self, rows: list[tuple[str, int]], caption: str, header: str, key: str
+    ) -> Figure:
+        svg = bar_chart(
+            [label for label, _count in rows],
+            [Series(_("Adhérents"), [count for _label, count in rows])],
+            title=caption,
+            description=_("Nombre d'adhérents actifs au %(date)s.")
+            % {"date": self.counts.on.strftime("%d/%m/%Y")},
+            value_format=format_number,
+            axis_format=format_number,
+            chart_id=f"tableau-de-bord-{key}",
+        )
+        return Figure(
+            svg=svg,
+            caption=caption,
+            headers=(header, _("Adhérents")),
+            rows=[(label, format_number(count)) for label, count in rows],
         )
 
     def _profession_chart(self) -> SafeString:
@@ -79,12 +113,18 @@ class MembersBlock:
         )
 
 
-def members_block(today: date, *, with_fees: bool) -> MembersBlock:
-    """Five queries (four without the fees)."""
+def members_block(
+    today: date, *, with_fees: bool, months: int = MONTHS_SHOWN, fees_year: int | None = None
+) -> MembersBlock:
+    """Seven queries (six without the fees). The activity reports read the same block at the
+    end of their period (``months``: how many month ends the evolution shows; ``fees_year``:
+    the calendar year of the fees, ``today``'s by default)."""
     return MembersBlock(
         counts=member_counts(today),
         pending_requests=pending_requests(),
-        fees=fee_summary(today.year) if with_fees else None,
+        fees=fee_summary(fees_year or today.year) if with_fees else None,
         by_profession=members_by_profession(today),
-        over_time=members_over_time(month_ends(today, MONTHS_SHOWN)),
+        over_time=members_over_time(month_ends(today, months)),
+        by_college=members_by_college(today),
+        by_commune=members_by_commune(today),
     )

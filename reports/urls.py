@@ -1,0 +1,3 @@
+from reports.views import urlpatterns
+
+__all__ = ["urlpatterns"]

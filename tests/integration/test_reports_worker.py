@@ -1,0 +1,179 @@
+"""A real Celery worker, on the Redis broker, builds the ACI activity report the président
+asks for on the demo data (the approach of tests/integration/test_celery_worker.py, whose
+worker fixtures this file copies).
+
+Runs only when REDIS_URL is set (CI sets it), on a database a second process can open
+(PostgreSQL, or SQLite in a file); transactional, so that the worker sees committed rows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from cpts.celery import app as celery_app
+from cpts.jobs import request_document
+from cpts.models import GeneratedDocument, User
+from members.selectors.statistics import member_counts
+from missions.selectors.contract import current_contract
+from reports.documents import ACI_KIND
+from reports.sections.aci import ACI_SECTIONS
+from tests.pdf_utils import pdf_page_count, pdf_text
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+Worker = tuple["subprocess.Popen[bytes]", Path]  # the process and its log file
+WAIT_SECONDS = 120
+STOP_SECONDS = 15
+
+if not os.environ.get("REDIS_URL"):
+    pytest.skip(
+        "REDIS_URL n'est pas défini : le test du worker Celery réel a besoin de Redis "
+        "(la CI le lance ; en local : REDIS_URL=redis://127.0.0.1:6379/0 make test).",
+        allow_module_level=True,
+    )
+
+
+def _worker_database_url() -> str:
+    """DATABASE_URL of the test database, for the worker process."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        credentials = quote(db["USER"], safe="")
+        if db["PASSWORD"]:
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        netloc = f"{credentials}@{db['HOST']}" if credentials else db["HOST"]
+        if db["PORT"]:
+            netloc += f":{db['PORT']}"
+        query = urlencode(db.get("OPTIONS") or {})
+        return f"postgres://{netloc}/{quote(db['NAME'], safe='')}" + (f"?{query}" if query else "")
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            pytest.skip(
+                "La base de test SQLite est en mémoire : un worker Celery (autre processus) "
+                "ne peut pas l'ouvrir. Lancez ce test avec DATABASE_URL vers PostgreSQL "
+                "(comme la CI)."
+            )
+        return f"sqlite:///{Path(name).resolve()}"
+    pytest.skip(f"Base {connection.vendor} non prise en charge par ce test.")
+
+
+@pytest.fixture
+def not_eager() -> Iterator[None]:
+    """Send tasks to the broker for real, whatever the rest of the suite chose."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Iterator[Worker]:
+    """A ``celery -A cpts worker`` process on the test database and the test's media folder;
+    always stopped."""
+    log_path = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DATABASE_URL": _worker_database_url(),
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "cpts",
+        "worker",
+        "--pool",
+        "solo",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "INFO",
+        "--hostname",
+        f"maillage-test-{uuid.uuid4().hex[:8]}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process, log_path
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=STOP_SECONDS)
+
+
+def test_worker_builds_the_aci_report(not_eager: None, worker: Worker) -> None:
+    process, log_path = worker
+    assert os.environ["REDIS_URL"] == settings.CELERY_BROKER_URL
+    assert not celery_app.conf.task_always_eager
+    call_command("seed_demo", stdout=StringIO())
+    president = User.objects.get(email="presidence@cpts-demo.fr")
+    contract = current_contract()
+    assert contract is not None
+    year = contract.years.get(number=2)
+
+    document = request_document(
+        ACI_KIND,
+        requested_by=president,
+        parameters={"contract": contract.pk, "contract_year": year.number},
+    )
+
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        document.refresh_from_db()
+        if document.is_finished:
+            break
+        if process.poll() is not None:
+            pytest.fail(
+                f"Le worker s'est arrêté (code {process.returncode}) :\n{log_path.read_text()}"
+            )
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"Rapport toujours « {document.status} » après {WAIT_SECONDS} s.\n"
+                f"Journal du worker :\n{log_path.read_text()}"
+            )
+        time.sleep(0.2)
+
+    assert document.status == GeneratedDocument.Status.DONE, (
+        f"{document.error_message}\nJournal du worker :\n{log_path.read_text()}"
+    )
+    assert document.progress == 100
+    assert "cpts.build_document" in log_path.read_text()
+    pdf_path = Path(document.file.path)
+    assert pdf_path.is_relative_to(settings.MEDIA_ROOT)
+    assert pdf_path.name.startswith("rapport-activite-aci-annee-2-")
+    content = pdf_path.read_bytes()
+    text = pdf_text(content)
+    for section in ACI_SECTIONS:
+        assert str(section.title) in text
+    on = min(year.end, timezone.localdate())
+    assert f"Cotisations {on.year} encaissées {member_counts(on).active} " in text
+    assert 8 <= pdf_page_count(content) <= 40
