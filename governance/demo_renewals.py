@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime
 import random
 
-from members.models import Adhesion, FeeRule, Member, Payment
+from members.models import Adhesion, FeeRule, Payment
 from members.models.adhesions import PaymentKind, PaymentMethod
 from members.models.members import MemberStatus
-from members.selectors.fees import up_to_date_q
+from members.selectors.fees import adhesions_with_balance
 
 SEED = 2026_06
 RENEWAL_SHARE = 0.9
@@ -38,13 +38,16 @@ def seed_early_renewals(year: int, today: datetime.date) -> int:
                 for r in FeeRule.objects.filter(year=today.year)
             ]
         )
-    held = Adhesion.objects.filter(year=year).values("member_id")
+    # The settled adhesions of this year read directly (one subquery per adhesion): written as
+    # "members up to date" nested under IN / NOT IN, PostgreSQL could pick a plan that took
+    # minutes on a few thousand members when its statistics were stale.
+    held = set(Adhesion.objects.filter(year=year).values_list("member_id", flat=True))
     current = {
         a.member_id: a
-        for a in Adhesion.objects.filter(year=today.year, member__status=MemberStatus.ACTIVE)
-        .filter(member__in=Member.objects.filter(up_to_date_q(today)))
-        .exclude(member_id__in=held)
+        for a in adhesions_with_balance()
+        .filter(year=today.year, is_settled=True, member__status=MemberStatus.ACTIVE)
         .order_by("member_id")
+        if a.member_id not in held
     }
     renewals = [
         Adhesion(member_id=pk, year=year, fee_due=a.fee_due, started_on=datetime.date(year, 1, 1))
