@@ -100,6 +100,16 @@ def _celery_eager() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: with REDIS_URL (CI) the cache outlives the test and
+    the run, and allauth keeps its e-mail confirmation cooldown there, so a second run within
+    three minutes would see no confirmation sent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Generated files and uploads go to a throw-away folder, never the repository's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
