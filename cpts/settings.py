@@ -255,4 +255,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step of every page at INFO: only its warnings are useful.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

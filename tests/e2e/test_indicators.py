@@ -186,7 +186,9 @@ def _wait_for_job(page: Any) -> None:
 
 
 def _open_indicators(page: Any) -> None:
-    page.get_by_role("navigation").get_by_role("link", name="Indicateurs", exact=True).click()
+    navigation = page.get_by_role("navigation")
+    navigation.get_by_role("button", name="Contrat ACI", exact=True).click()
+    navigation.get_by_role("link", name="Indicateurs", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Indicateurs")
 
 

@@ -36,6 +36,12 @@ def demo() -> None:
     call_command("seed_demo", stdout=StringIO())
 
 
+def _open_reports(page: Any) -> None:
+    navigation = page.get_by_role("navigation")
+    navigation.get_by_role("button", name="Rapports", exact=True).click()
+    navigation.get_by_role("link", name="Rapports d'activité", exact=True).click()
+
+
 def test_president_generates_and_downloads_the_aci_report(
     page: Any, demo: None, tmp_path: Path
 ) -> None:
@@ -45,7 +51,7 @@ def test_president_generates_and_downloads_the_aci_report(
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
 
-    page.get_by_role("navigation").get_by_role("link", name="Rapports", exact=True).click()
+    _open_reports(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapports d'activité")
     form = page.get_by_test_id("aci-report-form")
     form.get_by_label("Année du contrat").select_option("2")
@@ -75,6 +81,6 @@ def test_president_generates_and_downloads_the_aci_report(
     assert f"Cotisations {on.year} encaissées {member_counts(on).active} " in text
 
     # The version is listed on the reports page with its parameters.
-    page.get_by_role("navigation").get_by_role("link", name="Rapports", exact=True).click()
+    _open_reports(page)
     row = page.locator(f"tr[data-document='{document.pk}']")
     expect(row).to_contain_text("Année 2 du contrat")
