@@ -24,6 +24,7 @@ from members.selectors.statistics import member_counts
 from missions.selectors.contract import current_contract
 from reports.documents import ACI_KIND
 from reports.sections.aci import ACI_SECTIONS
+from tests.conftest import ensure_reference_data
 from tests.pdf_utils import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +34,7 @@ PRESIDENT = "presidence@cpts-demo.fr"
 
 @pytest.fixture
 def demo() -> None:
+    ensure_reference_data()  # an earlier browser test's flush emptied the professions
     call_command("seed_demo", stdout=StringIO())
 
 

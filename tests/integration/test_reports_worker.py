@@ -31,6 +31,7 @@ from members.selectors.statistics import member_counts
 from missions.selectors.contract import current_contract
 from reports.documents import ACI_KIND
 from reports.sections.aci import ACI_SECTIONS
+from tests.conftest import ensure_reference_data
 from tests.pdf_utils import pdf_page_count, pdf_text
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -134,6 +135,7 @@ def test_worker_builds_the_aci_report(not_eager: None, worker: Worker) -> None:
     process, log_path = worker
     assert os.environ["REDIS_URL"] == settings.CELERY_BROKER_URL
     assert not celery_app.conf.task_always_eager
+    ensure_reference_data()  # an earlier worker test's flush emptied the professions
     call_command("seed_demo", stdout=StringIO())
     president = User.objects.get(email="presidence@cpts-demo.fr")
     contract = current_contract()
