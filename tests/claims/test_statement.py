@@ -67,7 +67,7 @@ def test_statement_document_kind(association: Any, django_capture_on_commit_call
             "claims_statement", requested_by=user, parameters={"member": member.pk, "year": 2025}
         )
     document.refresh_from_db()
-    assert document.status == GeneratedDocument.Status.DONE, document.error
+    assert document.status == GeneratedDocument.Status.DONE, document.error_message
     assert "ROUX" in _pdf_text(document.file.read())
 
 
