@@ -11,16 +11,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cpts.importing import ImportFileError, changed_since_preview
 from cpts.jobs import ProgressCallback, document_kind
 from cpts.models import GeneratedDocument, User
 from cpts.services.documents import DocumentError
 from indicators.importing import read_indicator_file
 from indicators.services.imports import report_csv, run_import
-from members.importing import ImportFileError
 from members.services.imports import discard_pending, load_pending
 
 INDICATOR_IMPORT_KIND = "indicator_import"
-SHOWN_ERRORS = 10
 
 
 def _describe(parameters: dict[str, Any]) -> str:
@@ -54,17 +53,6 @@ def build_indicator_import(
     outcome = run_import(table, dry_run=False, user=user, source_name=filename, job=document)
     discard_pending(token)
     if outcome.has_errors:
-        lines = [str(error) for error in outcome.errors[:SHOWN_ERRORS]]
-        if len(outcome.errors) > SHOWN_ERRORS:
-            lines.append(
-                _("… et %(count)s autres.") % {"count": len(outcome.errors) - SHOWN_ERRORS}
-            )
-        raise DocumentError(
-            _(
-                "Import refusé, rien n'a été enregistré : la base a changé depuis l'aperçu. "
-                "%(summary)s. %(errors)s"
-            )
-            % {"summary": outcome.summary, "errors": " ; ".join(lines)}
-        )
+        raise DocumentError(changed_since_preview(outcome.summary, outcome.errors))
     report(95, outcome.summary)
     return "bilan-import-indicateurs.csv", report_csv(outcome)

@@ -21,12 +21,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cpts.charts import NBSP, format_euros, format_number
+from cpts.importing import INVALID, NEW, SKIP, UPDATE, RowError, StatusCounts
 from cpts.models import GeneratedDocument
 from indicators.importing import CheckedRow, ImportTable, check_rows
 from indicators.models import Measurement, MeasurementSource, Unit
 from indicators.selectors.measurements import latest_q
 from indicators.services.measurements import NewMeasurement, record_measurements
-from members.services.imports import INVALID, NEW, SKIP, UPDATE, RowError
 
 __all__ = ["INVALID", "NEW", "SKIP", "UPDATE", "ImportReport", "ImportRow", "run_import"]
 
@@ -76,41 +76,14 @@ class ImportRow:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(StatusCounts):
     dry_run: bool
     rows: list[ImportRow] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
-    @property
-    def created(self) -> int:
-        return self.count(NEW)
-
-    @property
-    def updated(self) -> int:
-        return self.count(UPDATE)
-
-    @property
-    def unchanged(self) -> int:
-        return self.count(SKIP)
-
-    @property
-    def invalid(self) -> int:
-        return self.count(INVALID)
-
     @property
     def to_record(self) -> int:
         return self.created + self.updated
-
-    @property
-    def errors(self) -> list[RowError]:
-        return [error for row in self.rows for error in row.errors]
-
-    @property
-    def has_errors(self) -> bool:
-        return self.invalid > 0
 
     @property
     def summary(self) -> str:

@@ -23,33 +23,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
 
+from cpts.importing import INVALID, NEW, SKIP, UPDATE, RowError, StatusCounts
 from cpts.models import User
 from members.importing import LINE_COLUMN
 from members.resources import ATTRIBUTE_COLUMNS, MemberResource
 
 logger = logging.getLogger(__name__)
 
-NEW, UPDATE, SKIP, INVALID = "new", "update", "skip", "invalid"
 PENDING_FOLDER = "imports"
 PENDING_MAX_AGE = datetime.timedelta(days=1)
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PENDING_PER_SESSION = 5  # an uploader's session remembers its last five previewed files
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str  # a template column, or "" when the reason concerns the whole row
-    reason: str
-
-    def __str__(self) -> str:
-        if self.column:
-            return _("ligne %(line)s, %(column)s: %(reason)s") % {
-                "line": self.line,
-                "column": self.column,
-                "reason": self.reason,
-            }
-        return _("ligne %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -61,38 +45,11 @@ class RowReport:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(StatusCounts):
     """Every row of a file with what the import does (or would do) with it."""
 
     dry_run: bool
     rows: list[RowReport] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
-    @property
-    def created(self) -> int:
-        return self.count(NEW)
-
-    @property
-    def updated(self) -> int:
-        return self.count(UPDATE)
-
-    @property
-    def unchanged(self) -> int:
-        return self.count(SKIP)
-
-    @property
-    def invalid(self) -> int:
-        return self.count(INVALID)
-
-    @property
-    def errors(self) -> list[RowError]:
-        return [error for row in self.rows for error in row.errors]
-
-    @property
-    def has_errors(self) -> bool:
-        return any(row.status == INVALID for row in self.rows)
 
     @property
     def summary(self) -> str:
