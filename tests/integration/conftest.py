@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from cpts.celery import app as celery_app
+from cpts.models import GeneratedDocument
 
 Worker = tuple["subprocess.Popen[bytes]", Path]  # the process and its log file
 STOP_SECONDS = 15
@@ -111,3 +113,36 @@ def worker(tmp_path: Path) -> Iterator[Worker]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=STOP_SECONDS)
+
+
+def finished_document(
+    worker: Worker,
+    find: Callable[[], GeneratedDocument | None],
+    *,
+    what: str = "Document",
+    seconds: float = 60,
+    interval: float = 0.5,
+) -> GeneratedDocument:
+    """The document ``find`` returns once the worker has finished it, checked to be done;
+    fails with the worker's log if the worker stops, the job fails or ``seconds`` pass."""
+    process, log_path = worker
+    deadline = time.monotonic() + seconds
+    while True:
+        document = find()
+        if document is not None and document.is_finished:
+            break
+        if process.poll() is not None:
+            pytest.fail(
+                f"Le worker s'est arrêté (code {process.returncode}) :\n{log_path.read_text()}"
+            )
+        if time.monotonic() > deadline:
+            state = document.status if document else "aucun document"
+            pytest.fail(
+                f"{what} toujours « {state} » après {seconds} s.\n"
+                f"Journal du worker :\n{log_path.read_text()}"
+            )
+        time.sleep(interval)
+    assert document.status == GeneratedDocument.Status.DONE, (
+        f"{document.error_message}\nJournal du worker :\n{log_path.read_text()}"
+    )
+    return document

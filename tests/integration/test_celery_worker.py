@@ -9,7 +9,6 @@ worker sees committed rows, and the database must be one a second process can op
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from django.conf import settings
 from cpts.celery import app as celery_app
 from cpts.jobs import request_document
 from cpts.models import Association, GeneratedDocument, User
-from tests.integration.conftest import Worker
+from tests.integration.conftest import Worker, finished_document
 from tests.pdf_utils import pdf_text
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -29,30 +28,17 @@ WAIT_SECONDS = 60
 def test_worker_builds_identity_pdf(
     association: Association, coordinator: User, not_eager: None, worker: Worker
 ) -> None:
-    process, log_path = worker
+    log_path = worker[1]
     assert os.environ["REDIS_URL"] == settings.CELERY_BROKER_URL
     assert not celery_app.conf.task_always_eager
 
-    document = request_document("identity_sheet", requested_by=coordinator)
+    requested = request_document("identity_sheet", requested_by=coordinator)
 
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        document.refresh_from_db()
-        if document.is_finished:
-            break
-        if process.poll() is not None:
-            pytest.fail(
-                f"Le worker s'est arrêté (code {process.returncode}) :\n{log_path.read_text()}"
-            )
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"Document toujours « {document.status} » après {WAIT_SECONDS} s.\n"
-                f"Journal du worker :\n{log_path.read_text()}"
-            )
-        time.sleep(0.5)
-
-    assert document.status == GeneratedDocument.Status.DONE, (
-        f"{document.error_message}\nJournal du worker :\n{log_path.read_text()}"
+    document = finished_document(
+        worker,
+        lambda: GeneratedDocument.objects.get(pk=requested.pk),
+        what="Document",
+        seconds=WAIT_SECONDS,
     )
     assert document.progress == 100
     assert document.started_at is not None and document.finished_at is not None

@@ -9,7 +9,6 @@ Runs only when REDIS_URL is set (CI sets it), on a database a second process can
 from __future__ import annotations
 
 import os
-import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +25,7 @@ from indicators.services.recompute import RECOMPUTE_KIND
 from members.models.members import MemberStatus
 from missions.models import Contract, ContractYear, Taille
 from tests.factories import MemberFactory
-from tests.integration.conftest import Worker
+from tests.integration.conftest import Worker, finished_document
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +49,7 @@ def _current_contract_year() -> ContractYear:
 def test_worker_recomputes_the_current_contract_year(
     association: Association, not_eager: None, worker: Worker
 ) -> None:
-    process, log_path = worker
+    log_path = worker[1]
     assert os.environ["REDIS_URL"] == settings.CELERY_BROKER_URL
     assert not celery_app.conf.task_always_eager
     year = _current_contract_year()
@@ -62,25 +61,11 @@ def test_worker_recomputes_the_current_contract_year(
 
     celery_app.send_task("indicators.tasks.recompute_current_contract_year")
 
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        document = GeneratedDocument.objects.filter(kind=RECOMPUTE_KIND).first()
-        if document is not None and document.is_finished:
-            break
-        if process.poll() is not None:
-            pytest.fail(
-                f"Le worker s'est arrêté (code {process.returncode}) :\n{log_path.read_text()}"
-            )
-        if time.monotonic() > deadline:
-            state = document.status if document else "aucun document"
-            pytest.fail(
-                f"Recalcul toujours « {state} » après {WAIT_SECONDS} s.\n"
-                f"Journal du worker :\n{log_path.read_text()}"
-            )
-        time.sleep(0.5)
-
-    assert document.status == GeneratedDocument.Status.DONE, (
-        f"{document.error_message}\nJournal du worker :\n{log_path.read_text()}"
+    document = finished_document(
+        worker,
+        GeneratedDocument.objects.filter(kind=RECOMPUTE_KIND).first,
+        what="Recalcul",
+        seconds=WAIT_SECONDS,
     )
     assert document.progress == 100
     assert document.parameters == {"contract_year": year.pk}

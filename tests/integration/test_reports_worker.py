@@ -9,7 +9,6 @@ Runs only when REDIS_URL is set (CI sets it), on a database a second process can
 from __future__ import annotations
 
 import os
-import time
 from io import StringIO
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from missions.selectors.contract import current_contract
 from reports.documents import ACI_KIND
 from reports.sections.aci import ACI_SECTIONS
 from tests.conftest import ensure_reference_data
-from tests.integration.conftest import Worker
+from tests.integration.conftest import Worker, finished_document
 from tests.pdf_utils import pdf_page_count, pdf_text
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -35,7 +34,7 @@ WAIT_SECONDS = 120
 
 
 def test_worker_builds_the_aci_report(not_eager: None, worker: Worker) -> None:
-    process, log_path = worker
+    log_path = worker[1]
     assert os.environ["REDIS_URL"] == settings.CELERY_BROKER_URL
     assert not celery_app.conf.task_always_eager
     ensure_reference_data()  # an earlier worker test's flush emptied the professions
@@ -45,30 +44,18 @@ def test_worker_builds_the_aci_report(not_eager: None, worker: Worker) -> None:
     assert contract is not None
     year = contract.years.get(number=2)
 
-    document = request_document(
+    requested = request_document(
         ACI_KIND,
         requested_by=president,
         parameters={"contract": contract.pk, "contract_year": year.number},
     )
 
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        document.refresh_from_db()
-        if document.is_finished:
-            break
-        if process.poll() is not None:
-            pytest.fail(
-                f"Le worker s'est arrêté (code {process.returncode}) :\n{log_path.read_text()}"
-            )
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"Rapport toujours « {document.status} » après {WAIT_SECONDS} s.\n"
-                f"Journal du worker :\n{log_path.read_text()}"
-            )
-        time.sleep(0.2)
-
-    assert document.status == GeneratedDocument.Status.DONE, (
-        f"{document.error_message}\nJournal du worker :\n{log_path.read_text()}"
+    document = finished_document(
+        worker,
+        lambda: GeneratedDocument.objects.get(pk=requested.pk),
+        what="Rapport",
+        seconds=WAIT_SECONDS,
+        interval=0.2,
     )
     assert document.progress == 100
     assert "cpts.build_document" in log_path.read_text()
