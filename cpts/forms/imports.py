@@ -28,26 +28,31 @@ if TYPE_CHECKING:
 ACCEPTED_EXTENSIONS = (".xlsx", ".csv", ".txt")
 
 
-class UploadedTableForm(BootstrapErrorsMixin, forms.Form):
-    file_label: StrOrPromise = _("Fichier (.xlsx ou .csv)")
-    file_help_text: StrOrPromise = ""
+class UploadedFileForm(BootstrapErrorsMixin, forms.Form):
+    """A form whose ``fichier`` is checked for its extension and size, then read; a subclass
+    sets the accepted extensions, the limit and their messages, and may parse the file in
+    ``read`` (an ImportFileError becomes the field's error)."""
 
-    fichier = forms.FileField(
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ",".join(ACCEPTED_EXTENSIONS)}
-        ),
-    )
+    file_label: StrOrPromise = _("Fichier")
+    file_help_text: StrOrPromise = ""
+    accepted_extensions: tuple[str, ...] = ACCEPTED_EXTENSIONS
+    max_bytes = MAX_BYTES
+    wrong_type_message: StrOrPromise = _("Envoyez un fichier .xlsx ou .csv.")
+    too_large_message: StrOrPromise = _("Le fichier dépasse 10 Mo : découpez-le.")
+
+    fichier = forms.FileField(widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["fichier"]
         field.label = self.file_label
         field.help_text = self.file_help_text
+        field.widget.attrs["accept"] = ",".join(self.accepted_extensions)
 
     def read(self, content: bytes, filename: str) -> Any:
-        """The parsed rows of the file (``filename`` is lower-cased); raises ImportFileError
-        with a French message when the file as a whole cannot be used."""
-        raise NotImplementedError
+        """What the file holds once parsed (``filename`` is lower-cased), ``None`` when it is
+        parsed later; raises ImportFileError with a French message when it cannot be used."""
+        return None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -55,11 +60,11 @@ class UploadedTableForm(BootstrapErrorsMixin, forms.Form):
         if upload is None:
             return cleaned
         name = (upload.name or "").lower()
-        if not name.endswith(ACCEPTED_EXTENSIONS):
-            self.add_error("fichier", _("Envoyez un fichier .xlsx ou .csv."))
+        if not name.endswith(self.accepted_extensions):
+            self.add_error("fichier", self.wrong_type_message)
             return cleaned
-        if upload.size and upload.size > MAX_BYTES:
-            self.add_error("fichier", _("Le fichier dépasse 10 Mo : découpez-le."))
+        if upload.size and upload.size > self.max_bytes:
+            self.add_error("fichier", self.too_large_message)
             return cleaned
         content = upload.read()
         try:
@@ -70,3 +75,12 @@ class UploadedTableForm(BootstrapErrorsMixin, forms.Form):
         cleaned["content"] = content
         cleaned["filename"] = upload.name
         return cleaned
+
+
+class UploadedTableForm(UploadedFileForm):
+    file_label: StrOrPromise = _("Fichier (.xlsx ou .csv)")
+
+    def read(self, content: bytes, filename: str) -> Any:
+        """The parsed rows of the file (``filename`` is lower-cased); raises ImportFileError
+        with a French message when the file as a whole cannot be used."""
+        raise NotImplementedError

@@ -154,6 +154,11 @@ def test_upload_form_errors(coordinator_client: Client, contract: Contract) -> N
     assert response.context["form"].errors == {"fichier": ["Envoyez un fichier .yaml."]}
     response = coordinator_client.post(IMPORT, {})
     assert "fichier" in response.context["form"].errors
+    response = upload(coordinator_client, SAMPLE + "#" * (1024 * 1024), name="annexe.yaml")
+    assert response.context["form"].errors == {
+        "fichier": ["Le fichier dépasse 1 Mo : ce n'est pas une annexe."]
+    }
+    assert 'accept=".yaml,.yml,.txt"' in response.content.decode()
 
 
 def test_export_download(client: Client, president: User, contract: Contract) -> None:
