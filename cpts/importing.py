@@ -14,6 +14,8 @@ from typing import Any, Protocol
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from cpts.command_files import read_input
+
 MAX_BYTES = 10 * 1024 * 1024
 NEW, UPDATE, SKIP, INVALID = "new", "update", "skip", "invalid"
 SHOWN_ERRORS = 10  # errors quoted in a refused job's message; the outcome file has them all
@@ -125,14 +127,7 @@ class FileImportCommand(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Impossible de lire %(path)s : %(error)s")
-                % {"path": path, "error": error.strerror or error},
-                returncode=1,
-            ) from error
+        content = read_input(path)
         try:
             report = self.run_import(content, path.name, dry_run=options["dry_run"])
         except ImportFileError as error:

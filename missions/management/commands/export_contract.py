@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from cpts.command_files import write_output
 from missions.models import ContractYear
 from missions.selectors.annex import current_contract, current_year, export_yaml
 
@@ -43,14 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(text, ending="")
             return
         path = Path(options["output"])
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise CommandError(
-                _("Impossible d'écrire %(path)s : %(error)s")
-                % {"path": path, "error": error.strerror or error},
-                returncode=1,
-            ) from error
+        write_output(path, text.encode("utf-8"))
         self.stderr.write(
             _("Annexe de l'année %(number)s écrite dans %(path)s.")
             % {"number": year.number, "path": path}

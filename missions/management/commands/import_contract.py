@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from cpts.command_files import read_input
 from missions.annex import AnnexInvalid, parse_annex
 from missions.selectors.annex import (
     ADDED,
@@ -46,14 +47,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Impossible de lire %(path)s : %(error)s")
-                % {"path": path, "error": error.strerror or error},
-                returncode=1,
-            ) from error
+        content = read_input(path)
         try:
             annex = parse_annex(content)
             if options["dry_run"]:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from cpts.command_files import write_output
 from cpts.services.documents import DocumentError
 from reports.rendering import ACI, AG, render_report
 
@@ -44,14 +45,7 @@ class Command(BaseCommand):
             rendered = render_report(kind, parameters)
         except DocumentError as error:
             raise CommandError(str(error), returncode=1) from error
-        try:
-            path.write_bytes(rendered.content)
-        except OSError as error:
-            raise CommandError(
-                _("Impossible d'écrire %(path)s : %(error)s")
-                % {"path": path, "error": error.strerror or error},
-                returncode=1,
-            ) from error
+        write_output(path, rendered.content)
         self.stderr.write(
             _("Rapport écrit dans %(path)s (%(size)s Ko).")
             % {"path": path, "size": len(rendered.content) // 1024}
