@@ -260,7 +260,7 @@ def _list_view(register: Register) -> Callable[[HttpRequest], HttpResponse]:
             "register": register,
             "page": page,
             "cells": [
-                (row, [accessor(row) for _label, accessor in register.columns])
+                (row, [(label, accessor(row)) for label, accessor in register.columns])
                 for row in page.object_list
             ],
             "year": year,
