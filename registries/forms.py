@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -83,6 +84,14 @@ class GpRequestForm(_Styled, forms.ModelForm):
             "precarity",
             "hospital_discharge",
         ]
+        error_messages = {
+            "reference": {
+                "unique": _(
+                    "Cette référence est déjà celle d'une autre demande : choisissez-en une autre "
+                    "(ex. le numéro suivant de l'année)."
+                )
+            }
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,6 +273,14 @@ class SlotOfferForm(_Styled, forms.ModelForm):
     class Meta:
         model = UnplannedSlotOffer
         fields = ["member", "week", "slots"]
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": _(
+                    "Ce professionnel a déjà des créneaux enregistrés pour cette semaine : "
+                    "modifiez la ligne existante plutôt que d'en créer une seconde."
+                )
+            }
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

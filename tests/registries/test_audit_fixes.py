@@ -98,3 +98,36 @@ def test_the_registers_home_shows_the_breakdown_per_priority_criterion(
         "1",
         "0",
     )
+
+
+def test_a_reference_used_twice_gets_a_french_message(client, coordinator, association):
+    here, _other = communes(association)
+    existing = gp_request(here, date(2025, 1, 2))
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("gp_request_create"),
+        {
+            "reference": existing.reference,
+            "received_on": "03/01/2025",
+            "origin": "cpam",
+            "commune": here.pk,
+            "age_band": "30-59",
+        },
+    )
+    body = response.content.decode()
+    assert 'id="id_reference_error"' in body
+    assert "Cette référence est déjà celle d&#x27;une autre demande" in body
+    assert "Un objet" not in body
+
+
+def test_a_week_of_slots_entered_twice_gets_a_french_message(client, coordinator, association):
+    member = doctor(last_name="Soignant")
+    UnplannedSlotOffer.objects.create(member=member, week=date(2025, 3, 3), slots=4)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("slot_offer_create"), {"member": member.pk, "week": "05/03/2025", "slots": "2"}
+    )
+    body = response.content.decode()
+    assert "Ce professionnel a déjà des créneaux enregistrés pour cette semaine" in body
+    assert "Un objet" not in body
+    assert UnplannedSlotOffer.objects.get().slots == 4
