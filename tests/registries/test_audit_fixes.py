@@ -131,3 +131,29 @@ def test_a_week_of_slots_entered_twice_gets_a_french_message(client, coordinator
     assert "Ce professionnel a déjà des créneaux enregistrés pour cette semaine" in body
     assert "Un objet" not in body
     assert UnplannedSlotOffer.objects.get().slots == 4
+
+
+def test_the_propose_buttons_stay_short_on_a_phone(client, coordinator, association):
+    here, _other = communes(association)
+    doctor(here, capacity=3, first_name="Anne", last_name="Soignant")
+    request = gp_request(here, date(2025, 1, 2))
+    client.force_login(coordinator)
+    page = client.get(reverse("gp_request_detail", kwargs={"pk": request.pk})).content.decode()
+    # One block per doctor on a phone, each cell labelled; the doctor's name is read out,
+    # not printed again in the button.
+    assert '<table class="table align-middle table-stack">' in page
+    assert '<td class="text-end" data-label="Places restantes">3</td>' in page
+    assert 'Proposer<span class="visually-hidden"> à Anne SOIGNANT</span></button>' in page
+
+
+def test_the_supervisors_list_labels_each_cell_for_the_phone_layout(
+    client, coordinator, association
+):
+    member = doctor(last_name="Soignant")
+    ProfessionalProfile.objects.create(
+        member=member, internship_supervisor=True, supervisor_since=date(2024, 9, 1)
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("supervisor_list")).content.decode()
+    assert '<td data-label="Depuis le">01/09/2024</td>' in page
+    assert '<td data-label="Membre">' in page
