@@ -157,3 +157,36 @@ def test_the_supervisors_list_labels_each_cell_for_the_phone_layout(
     page = client.get(reverse("supervisor_list")).content.decode()
     assert '<td data-label="Depuis le">01/09/2024</td>' in page
     assert '<td data-label="Membre">' in page
+
+
+def test_the_year_filter_of_span_registers_keeps_every_year_a_span_meets(
+    client, coordinator, association
+):
+    from members.models import Profession
+    from registries.models import SasParticipation, Trainee, TraineeLevel
+
+    ongoing = doctor(last_name="Encours")
+    ended = doctor(last_name="Termine")
+    SasParticipation.objects.create(member=ongoing, start=date(2023, 5, 1))
+    SasParticipation.objects.create(member=ended, start=date(2023, 5, 1), end=date(2024, 2, 1))
+    Trainee.objects.create(
+        first_name="Léa",
+        profession=Profession.objects.get(code="medecin_generaliste"),
+        level=TraineeLevel.INTERNE,
+        host=ongoing,
+        start=date(2024, 11, 1),
+        end=date(2025, 4, 30),
+    )
+    client.force_login(coordinator)
+    this_year = timezone.localdate().year
+    url = reverse("sas_participation_list")
+    page = client.get(url, {"annee": "2025"}).content.decode()
+    assert "ENCOURS" in page and "TERMINE" not in page
+    page = client.get(url, {"annee": "2024"}).content.decode()
+    assert "ENCOURS" in page and "TERMINE" in page
+    page = client.get(url).content.decode()
+    for year in range(2023, this_year + 1):
+        assert f'<option value="{year}"' in page, year
+    trainees = reverse("trainee_list")
+    assert "Léa" in client.get(trainees, {"annee": "2025"}).content.decode()
+    assert "Léa" not in client.get(trainees, {"annee": "2026"}).content.decode()
