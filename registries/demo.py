@@ -96,6 +96,9 @@ TRAINEE_FIRST_NAMES = (
 )
 
 
+DEMO_ADHERENT_EMAIL = "adherent@cpts-demo.fr"
+
+
 def _rng(step: str) -> random.Random:
     return random.Random(f"{SEED}-{step}")
 
@@ -298,6 +301,19 @@ def seed_sas(context: DemoContext) -> None:
                     slots=max(1, usual + rng.randint(-2, 2)),
                 )
             )
+    # The demo adherent (a nurse) declares her own slots from the portal: the past weeks, not
+    # yet this one.
+    adherent = Member.objects.filter(user__email=DEMO_ADHERENT_EMAIL).first()
+    if adherent is not None and adherent not in offering:
+        for back in range(1, 9):
+            if back % 4 != 3:
+                slots.append(
+                    UnplannedSlotOffer(
+                        member=adherent,
+                        week=monday - datetime.timedelta(weeks=back),
+                        slots=rng.randint(2, 4),
+                    )
+                )
     UnplannedSlotOffer.objects.bulk_create(slots)
     context.log(
         _(

@@ -8,6 +8,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +29,11 @@ from registries.models import (
     UnplannedSlotOffer,
 )
 from registries.selectors import person_members, territory_communes
+from registries.services import slot_week_problem, week_monday
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# More new patients than a doctor could take at once is a typing mistake.
+MAX_NEW_PATIENTS = 500
 
 
 def _date_widget() -> forms.DateInput:
@@ -79,6 +84,14 @@ class GpRequestForm(_Styled, forms.ModelForm):
             "precarity",
             "hospital_discharge",
         ]
+        error_messages = {
+            "reference": {
+                "unique": _(
+                    "Cette référence est déjà celle d'une autre demande : choisissez-en une autre "
+                    "(ex. le numéro suivant de l'année)."
+                )
+            }
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,6 +141,13 @@ class ProfileForm(_Styled, forms.ModelForm):
             "internship_supervisor",
             "supervisor_since",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        capacity = self.fields["new_patients_capacity"]
+        capacity.max_value = MAX_NEW_PATIENTS  # type: ignore[attr-defined]
+        capacity.validators.append(MaxValueValidator(MAX_NEW_PATIENTS))
+        capacity.widget.attrs["max"] = MAX_NEW_PATIENTS
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -186,7 +206,15 @@ class MonthField(forms.CharField):
 
 
 class SasActivityForm(_Styled, forms.ModelForm):
-    month = MonthField(label=_("Mois"))
+    month = MonthField(
+        label=_("Mois"),
+        error_messages={
+            "unique": _(
+                "L'activité de ce mois est déjà enregistrée : modifiez la ligne du mois dans "
+                "la liste plutôt que d'en créer une nouvelle."
+            )
+        },
+    )
 
     class Meta:
         model = SasMonthlyActivity
@@ -245,6 +273,14 @@ class SlotOfferForm(_Styled, forms.ModelForm):
     class Meta:
         model = UnplannedSlotOffer
         fields = ["member", "week", "slots"]
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": _(
+                    "Ce professionnel a déjà des créneaux enregistrés pour cette semaine : "
+                    "modifiez la ligne existante plutôt que d'en créer une seconde."
+                )
+            }
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -354,3 +390,26 @@ class MentorshipForm(_Styled, forms.ModelForm):
         if hours is not None and hours < 0:
             self.add_error("hours", _("Les heures ne peuvent pas être négatives."))
         return cleaned
+
+
+class PortalSlotForm(_Styled, forms.Form):
+    """A member's own slots for one week (any day of the week, kept as its Monday)."""
+
+    date_fields = ("week",)
+    week = forms.DateField(
+        label=_("Semaine du"),
+        help_text=_("N'importe quel jour de la semaine : elle est enregistrée au lundi."),
+    )
+    slots = forms.IntegerField(
+        label=_("Créneaux de soins non programmés proposés"),
+        min_value=0,
+        max_value=200,
+        help_text=_("0 pour retirer les créneaux déclarés cette semaine-là."),
+    )
+
+    def clean_week(self) -> datetime.date:
+        monday = week_monday(self.cleaned_data["week"])
+        problem = slot_week_problem(monday)
+        if problem:
+            raise forms.ValidationError(problem)
+        return monday

@@ -6,8 +6,9 @@ identity, or ``""``. It looks for: a French social-security number (NIR, 13 digi
 a valid key, spaces, dots and dashes allowed, Corsica's 2A/2B included), any other run of 11
 digits or more, a French phone number, an email address, a plausible date of birth
 (dd/mm/yyyy, yyyy-mm-dd, "12 mars 1954"…), and things that look like a name: a civility
-(M., Mme…), a common French first name (``registries/data/prenoms.txt``) or the "Prénom NOM"
-shape. It is a guard against mistakes, not a proof of anonymity.
+(M., Mme…), a common French first name or surname (``registries/data/prenoms.txt``,
+``registries/data/noms.txt``) or the "Prénom NOM" shape. It is a guard against mistakes,
+not a proof of anonymity.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 FIRST_NAMES_PATH = Path(__file__).resolve().parent / "data" / "prenoms.txt"
+SURNAMES_PATH = Path(__file__).resolve().parent / "data" / "noms.txt"
 
 # Spaces, dots and dashes between digits (or after Corsica's 2A/2B) are dropped first.
 _DIGIT_SEPARATOR = re.compile(r"(?<=[0-9AB])[\s.\-]+(?=[0-9])")
@@ -72,11 +74,22 @@ def _plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+def _name_file(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(_plain(line.strip()) for line in lines if line.strip() and line[0] != "#")
+
+
 @cache
 def first_names() -> frozenset[str]:
     """Common French first names, accent-free and lower-case (one a line in the data file)."""
-    lines = FIRST_NAMES_PATH.read_text(encoding="utf-8").splitlines()
-    return frozenset(_plain(line.strip()) for line in lines if line.strip() and line[0] != "#")
+    return _name_file(FIRST_NAMES_PATH)
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """The most common French surnames, accent-free and lower-case: a surname typed alone
+    ("DUPONT", "Durand") has no first name or "Prénom NOM" shape to give it away."""
+    return _name_file(SURNAMES_PATH)
 
 
 def nir_key_valid(digits: str) -> bool:
@@ -130,7 +143,7 @@ def _has_birth_date(text: str) -> bool:
 
 def _has_name(text: str) -> str:
     """The word that looks like a person's name, or ""."""
-    names = first_names()
+    names = first_names() | surnames()
     for word in _WORDS.findall(text):
         parts = [_plain(part) for part in word.split("-")]
         if parts[0] in ("saint", "sainte"):  # a commune's name, not a person's

@@ -5,7 +5,7 @@ maîtres de stage. Every list is a fixed number of queries whatever its size."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -30,6 +30,7 @@ from registries.models import (
     Origin,
     ProfessionalProfile,
     RequestStatus,
+    UnplannedSlotOffer,
 )
 
 MAX_SEARCH = 60
@@ -205,3 +206,38 @@ def person_members() -> QuerySet[Member]:
         .select_related("profession")
         .order_by("last_name", "first_name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class SlotWeek:
+    monday: date
+    slots: int | None  # None: nothing declared for the week
+    editable: bool
+    current: bool
+
+
+def member_slot_weeks(
+    member: Member, today: date, *, back: int, ahead: int, editable_back: int
+) -> list[SlotWeek]:
+    """The member's declared slots from ``back`` weeks ago to ``ahead`` weeks ahead, one
+    query; a week is editable from ``editable_back`` weeks ago."""
+    current = today - timedelta(days=today.weekday())
+    first = current - timedelta(weeks=back)
+    last = current + timedelta(weeks=ahead)
+    declared = dict(
+        UnplannedSlotOffer.objects.filter(member=member, week__range=(first, last)).values_list(
+            "week", "slots"
+        )
+    )
+    weeks = []
+    for offset in range(-back, ahead + 1):
+        monday = current + timedelta(weeks=offset)
+        weeks.append(
+            SlotWeek(
+                monday=monday,
+                slots=declared.get(monday),
+                editable=offset >= -editable_back,
+                current=offset == 0,
+            )
+        )
+    return weeks

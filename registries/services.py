@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from members.models import Member
 from registries.identifiers import identifier_problem
-from registries.models import GpRequest, ProfessionalProfile, RequestStatus
+from registries.models import GpRequest, ProfessionalProfile, RequestStatus, UnplannedSlotOffer
 
 W, P, A, N = (
     RequestStatus.WAITING,
@@ -148,3 +148,56 @@ def save_profile(profile: ProfessionalProfile, data: dict[str, Any] | None = Non
     if not profile.internship_supervisor:
         profile.supervisor_since = None
     save_record(profile)
+
+
+# --- Unplanned-care slots a member declares from the portal --------------------------------
+
+# How far back a member may still correct a week, and how far ahead they may declare one.
+PORTAL_SLOT_WEEKS_BACK = 2
+PORTAL_SLOT_WEEKS_AHEAD = 12
+
+
+def week_monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def slot_week_problem(week: datetime.date, today: datetime.date | None = None) -> str:
+    """Why a member may not declare slots for ``week`` (a Monday) from the portal; "" if ok."""
+    current = week_monday(today or timezone.localdate())
+    if week < current - datetime.timedelta(weeks=PORTAL_SLOT_WEEKS_BACK):
+        return _(
+            "La semaine du %(week)s est trop ancienne : vous pouvez déclarer ou corriger vos "
+            "créneaux jusqu'à %(back)s semaines en arrière."
+        ) % {"week": week.strftime("%d/%m/%Y"), "back": PORTAL_SLOT_WEEKS_BACK}
+    if week > current + datetime.timedelta(weeks=PORTAL_SLOT_WEEKS_AHEAD):
+        return _(
+            "La semaine du %(week)s est trop lointaine : vous pouvez déclarer vos créneaux "
+            "jusqu'à %(ahead)s semaines à l'avance."
+        ) % {"week": week.strftime("%d/%m/%Y"), "ahead": PORTAL_SLOT_WEEKS_AHEAD}
+    return ""
+
+
+def declare_slots(member: Member, week: datetime.date, slots: int) -> UnplannedSlotOffer | None:
+    """The member's own slots for a week: one row per member and week, updated in place (0
+    withdraws the week's offer and keeps the row, so the change is audited). None when 0 is
+    declared for a week without any offer (nothing to withdraw)."""
+    week = week_monday(week)
+    problem = slot_week_problem(week)
+    if problem:
+        raise ValidationError({"week": problem})
+    if slots < 0:
+        raise ValidationError({"slots": _("Le nombre de créneaux ne peut pas être négatif.")})
+    with transaction.atomic():
+        offer = (
+            UnplannedSlotOffer.objects.select_for_update().filter(member=member, week=week).first()
+        )
+        if offer is None:
+            if slots == 0:
+                return None
+            offer = UnplannedSlotOffer(member=member, week=week)
+        elif offer.slots == slots:
+            return offer
+        offer.slots = slots
+        offer.full_clean()
+        offer.save()
+    return offer

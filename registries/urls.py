@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("registries.views.sas_import")),
     path("", include("registries.views.registers")),
     path("", include("registries.views.portal")),
+    path("", include("registries.views.portal_slots")),
 ]

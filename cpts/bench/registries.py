@@ -246,3 +246,24 @@ def request_kwargs() -> dict[str, Any]:
     )
     assert request is not None
     return {"pk": request.pk}
+
+
+PORTAL_USER = "adherent@cpts-demo.fr"
+
+
+def portal_slot_kwargs() -> dict[str, Any]:
+    """The demo adherent's own slots page (``portal_slot_offers``), once the data set is grown
+    and she has a year of weeks declared (so the page reads a long history)."""
+    grow()
+    member = Member.objects.filter(user__email=PORTAL_USER).first()
+    if member is not None:
+        monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+        known = set(UnplannedSlotOffer.objects.filter(member=member).values_list("week", flat=True))
+        UnplannedSlotOffer.objects.bulk_create(
+            [
+                UnplannedSlotOffer(member=member, week=week, slots=1 + back % 4)
+                for back in range(-8, WEEKS)
+                if (week := monday - datetime.timedelta(weeks=back)) not in known
+            ]
+        )
+    return {}

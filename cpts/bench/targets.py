@@ -169,6 +169,14 @@ PAGES: list[BenchPage] = [
             "mentorship",
         )
     ),
+    # A member's own unplanned-care slots from the portal, as the demo adherent with a year
+    # of weeks declared.
+    BenchPage(
+        "portal_slot_offers",
+        kwargs=registries.portal_slot_kwargs,
+        user=registries.PORTAL_USER,
+        label="portal_slot_offers (adhérent)",
+    ),
     # Claims (claims/views/): the treasurer's approval queue (unfiltered and near the cap) and
     # the portal home with its claims card as the demo adherent, with three claims per member
     # in every state (cpts/bench/claims.py).

@@ -1,6 +1,7 @@
 """The registers' home ("Registres" menu): each register with its current count, and the
 indicators of the current calendar year computed from the registers (the same functions as
-the indicator catalogue). ``registries.view``; a fixed number of queries."""
+the indicator catalogue), each with its breakdown (per priority criterion, origin, level).
+``registries.view``; a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -41,8 +42,9 @@ def registries_home(request: HttpRequest) -> HttpResponse:
     figures = []
     for code in HOME_INDICATORS:
         definition = registry[code]
-        value = as_breakdown(definition.function(start, today))[""]
-        figures.append((definition, value))
+        breakdown = as_breakdown(definition.function(start, today))
+        parts = [(key, part) for key, part in breakdown.items() if key]
+        figures.append((definition, breakdown[""], parts))
     context = {
         "year": today.year,
         "figures": figures,

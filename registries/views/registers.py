@@ -6,6 +6,7 @@ and built from the same three views. Reads need ``registries.view``, writes
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,10 +15,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Model, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -64,6 +66,9 @@ class Register:
     columns: tuple[tuple[StrOrPromise, Callable[[Any], str]], ...]
     member_fields: tuple[str, ...] = ()  # searched by the name filter
     totals: tuple[tuple[StrOrPromise, str], ...] = ()  # summed over the filtered rows
+    # A span register (SAS participation, traineeship): a row belongs to every year its span
+    # meets, from ``date_field`` to ``end_field`` (empty: still running).
+    end_field: str = ""
 
 
 def _help(row: Installation) -> str:
@@ -93,6 +98,7 @@ REGISTERS: tuple[Register, ...] = (
         form=registry_forms.SasParticipationForm,
         rows=lambda: SasParticipation.objects.select_related("member__profession"),
         date_field="start",
+        end_field="end",
         columns=(
             (_("Médecin"), lambda r: r.member.display_name),
             (_("Début"), lambda r: _day(r.start)),
@@ -163,6 +169,7 @@ REGISTERS: tuple[Register, ...] = (
         form=registry_forms.TraineeForm,
         rows=lambda: Trainee.objects.select_related("profession", "host"),
         date_field="start",
+        end_field="end",
         columns=(
             (_("Prénom"), lambda r: r.first_name or "—"),
             (_("Profession"), lambda r: str(r.profession)),
@@ -233,7 +240,13 @@ def filtered_rows(register: Register, query: Any) -> tuple[QuerySet[Any], int | 
     rows = register.rows()
     year = _year(query)
     search = clean_search(query) if register.member_fields else ""
-    if year:
+    if year and register.end_field:
+        rows = rows.filter(
+            Q(**{f"{register.date_field}__lte": datetime.date(year, 12, 31)}),
+            Q(**{f"{register.end_field}__gte": datetime.date(year, 1, 1)})
+            | Q(**{f"{register.end_field}__isnull": True}),
+        )
+    elif year:
         rows = rows.filter(**{f"{register.date_field}__year": year})
     if search:
         condition = Q()
@@ -241,6 +254,27 @@ def filtered_rows(register: Register, query: Any) -> tuple[QuerySet[Any], int | 
             condition |= member_name_q(search, prefix)
         rows = rows.filter(condition)
     return rows, year, search
+
+
+def register_years(register: Register) -> list[int]:
+    """The years the year filter offers, most recent first (one query): the years of the
+    rows' dates, or for a span register every year from the first start to the last end (to
+    this year while a span is still running)."""
+    manager = register.model._default_manager
+    if not register.end_field:
+        dates = manager.dates(register.date_field, "year")
+        return sorted((d.year for d in dates), reverse=True)
+    bounds = manager.aggregate(
+        first=Min(register.date_field),
+        last=Max(register.end_field),
+        running=Count("pk", filter=Q(**{f"{register.end_field}__isnull": True})),
+    )
+    if bounds["first"] is None:
+        return []
+    last = bounds["last"].year if bounds["last"] else bounds["first"].year
+    if bounds["running"]:
+        last = max(last, timezone.localdate().year)
+    return list(range(last, bounds["first"].year - 1, -1))
 
 
 def _list_view(register: Register) -> Callable[[HttpRequest], HttpResponse]:
@@ -255,12 +289,12 @@ def _list_view(register: Register) -> Callable[[HttpRequest], HttpResponse]:
                 **{name: Sum(name) for _label, name in register.totals}
             )
             totals = [(label, sums[name] or 0) for label, name in register.totals]
-        years = [d.year for d in register.model.objects.dates(register.date_field, "year")]  # type: ignore[attr-defined]
+        years = register_years(register)
         context = {
             "register": register,
             "page": page,
             "cells": [
-                (row, [accessor(row) for _label, accessor in register.columns])
+                (row, [(label, accessor(row)) for label, accessor in register.columns])
                 for row in page.object_list
             ],
             "year": year,

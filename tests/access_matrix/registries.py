@@ -163,4 +163,16 @@ ENTRIES: dict[str, Entry] = {
         data={"accepts_new_patients": "on", "new_patients_capacity": "0"},
         coordinator="404",
     ),
+    # The member's own unplanned-care slots (registries/views/portal_slots.py).
+    "portal_slot_offers": protected(PORTAL, coordinator="404"),
+    "portal_slot_offers#week": protected(PORTAL, query="semaine=zz-99", coordinator="404"),
+    "portal_slot_offers#post": protected(
+        PORTAL,
+        method="POST",
+        data={"week": timezone.localdate().isoformat(), "slots": "3"},
+        coordinator="404",
+    ),
+    "portal_slot_offers#too-old": protected(
+        PORTAL, method="POST", data={"week": "01/01/2020", "slots": "3"}, coordinator="404"
+    ),
 }

@@ -1,20 +1,27 @@
 """The médecin traitant register in a real browser: the coordinator records a request (a
 patient's name typed as the reference is refused first, with its French message), proposes it
 to a doctor who has room, and records the acceptance; the request shows as accepted and the
-doctor's remaining places go down by one."""
+doctor's remaining places go down by one. On a phone, the demo adherent declares her
+unplanned-care slots of the week from the portal, then withdraws them."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cpts.models import Association, User
-from registries.models import GpRequest, ProfessionalProfile, RequestStatus
+from cpts.services.demo import DEMO_PASSWORD
+from registries.models import GpRequest, ProfessionalProfile, RequestStatus, UnplannedSlotOffer
+from tests.conftest import ensure_reference_data
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.browser
@@ -70,3 +77,62 @@ def test_coordinator_creates_proposes_and_accepts_a_request(
     page.goto(reverse("gp_request_list") + "?statut=acceptee")
     expect(page.get_by_test_id("request-row")).to_have_count(1)
     expect(page.get_by_test_id("request-row")).to_contain_text(re.compile("MT-2026-0042"))
+
+
+DEMO_ADHERENT = "adherent@cpts-demo.fr"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_adherent_declares_her_slots_on_a_phone(page: Any) -> None:
+    ensure_reference_data()  # an earlier browser test's flush emptied the professions
+    call_command("seed_demo", stdout=StringIO())
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    mine = UnplannedSlotOffer.objects.filter(member__user__email=DEMO_ADHERENT)
+    before = mine.count()
+    assert before and not mine.filter(week=monday).exists()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(reverse("account_login"))
+    page.locator("input[name=login]").fill(DEMO_ADHERENT)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    card = page.get_by_test_id("card-slots")
+    expect(card).to_contain_text(f"Cette semaine ({monday:%d/%m/%Y}) : non déclarés")
+    card.get_by_role("link", name="Déclarer mes créneaux").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Mes créneaux de soins non programmés"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    form = page.get_by_test_id("slot-form")
+    expect(form.get_by_label("Semaine du")).to_have_value(monday.isoformat())
+    # A week beyond the correction window is refused, in French, nothing written.
+    form.get_by_label("Semaine du").fill((monday - datetime.timedelta(weeks=5)).isoformat())
+    form.get_by_label("Créneaux de soins non programmés proposés").fill("4")
+    form.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#id_week_error")).to_contain_text("est trop ancienne")
+    assert mine.count() == before
+
+    form = page.get_by_test_id("slot-form")
+    form.get_by_label("Semaine du").fill(monday.isoformat())
+    form.get_by_label("Créneaux de soins non programmés proposés").fill("4")
+    form.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("alert").filter(has_text="4 créneau(x) déclaré(s)")).to_be_visible()
+    row = page.locator(f"#semaine-{monday:%Y-%m-%d}")
+    expect(row.get_by_test_id("slot-count")).to_have_text("4")
+    assert mine.get(week=monday).slots == 4
+
+    # Updating the week keeps one row; 0 withdraws the offer.
+    row.get_by_role("link", name=f"Modifier la semaine du {monday:%d/%m/%Y}").click()
+    form = page.get_by_test_id("slot-form")
+    expect(form.get_by_label("Créneaux de soins non programmés proposés")).to_have_value("4")
+    form.get_by_label("Créneaux de soins non programmés proposés").fill("0")
+    form.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(f"#semaine-{monday:%Y-%m-%d}").get_by_test_id("slot-count")).to_have_text(
+        "0"
+    )
+    assert mine.count() == before + 1 and mine.get(week=monday).slots == 0
+    page.goto(reverse("portal_home"))
+    expect(page.get_by_test_id("card-slots")).to_contain_text("0 créneau")

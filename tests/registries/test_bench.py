@@ -71,3 +71,20 @@ def test_the_declared_registry_pages_answer(tiny, coordinator, monkeypatch):
     client.force_login(coordinator)
     for page in mine:
         assert client.get(page.url()).status_code == 200, page.name
+
+
+def test_the_portal_slots_page_is_benched_as_the_demo_adherent(tiny, monkeypatch):
+    from cpts.models import User
+
+    monkeypatch.setattr(bench, "bench_scale", lambda: 1)
+    user = User.objects.create_user(email=bench.PORTAL_USER, password="x")
+    member = MemberFactory.create(user=user, email=user.email)
+    (page,) = [p for p in PAGES if p.kwargs is bench.portal_slot_kwargs]
+    assert page.user == bench.PORTAL_USER
+    client = Client()
+    client.force_login(user)
+    assert client.get(page.url()).status_code == 200
+    declared = UnplannedSlotOffer.objects.filter(member=member).count()
+    assert declared == bench.WEEKS + 8
+    page.url()
+    assert UnplannedSlotOffer.objects.filter(member=member).count() == declared

@@ -54,6 +54,11 @@ def test_corsica_nir_key():
         ("marie-claire", "nom ou à un prénom"),
         ("Yannick LE GOFF", "nom ou à un prénom"),
         ("Cathy BERTRAND", "nom ou à un prénom"),  # not in the list: the "Prénom NOM" shape
+        # A surname typed alone (no first name, no "Prénom NOM" shape): the surnames list.
+        ("DUPONT", "« DUPONT » ressemble à un nom"),
+        ("Durand", "« Durand » ressemble à un nom"),
+        ("dossier-lefebvre-2", "ressemble à un nom"),
+        ("MT-2026-GARCIA", "ressemble à un nom"),
     ],
 )
 def test_identifiers_are_refused(text: str, expected: str):

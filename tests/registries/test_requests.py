@@ -186,7 +186,7 @@ def test_the_coordinator_records_proposes_and_closes_a_request(client, coordinat
     assert response.url == reverse("gp_request_detail", args=[request.pk])
     assert request.ald and request.aged_70 and not request.precarity
     page = client.get(response.url).content.decode()
-    assert "SOIGNANT" in page and "Proposer à" in page
+    assert "SOIGNANT" in page and 'data-testid="propose-button"' in page
     url = reverse("gp_request_transition", args=[request.pk])
     client.post(url, {"action": "propose", "doctor": gp.pk, "on": "2026-03-03"})
     client.post(url, {"action": "accept", "on": "2026-03-09"})
