@@ -292,8 +292,10 @@ class SlotOfferForm(_Styled, forms.ModelForm):
         return day - datetime.timedelta(days=day.weekday())
 
     def clean_slots(self) -> int:
+        """At least one slot for a new week; 0 keeps an existing week as withdrawn (as a
+        member's withdrawal from the portal does)."""
         slots: int = self.cleaned_data["slots"]
-        if slots < 1:
+        if slots < 1 and not (slots == 0 and self.instance.pk):
             raise forms.ValidationError(_("Indiquez au moins un créneau."))
         return slots
 

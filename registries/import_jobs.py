@@ -12,15 +12,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cpts.importing import ImportFileError, quoted_errors
 from cpts.jobs import ProgressCallback, document_kind
 from cpts.models import GeneratedDocument
 from cpts.services.documents import DocumentError
-from members.importing import ImportFileError
 from members.services.imports import discard_pending, load_pending
 from registries.importing import ActivityImport, read_activity_file, record_activity
 
 SAS_IMPORT_KIND = "sas_activity_import"
-SHOWN_ERRORS = 10
 
 
 def _describe(parameters: dict[str, Any]) -> str:
@@ -58,10 +57,9 @@ def build_sas_import(document: GeneratedDocument, report: ProgressCallback) -> t
         raise DocumentError(str(error)) from error
     if table.has_errors:
         discard_pending(token)
-        errors = [str(error) for error in table.errors[:SHOWN_ERRORS]]
         raise DocumentError(
             _("Import refusé, rien n'a été enregistré : %(errors)s")
-            % {"errors": " ; ".join(errors)}
+            % {"errors": quoted_errors(table.errors)}
         )
     report(30, _("Enregistrement de %(count)s mois (tout ou rien)") % {"count": len(table.rows)})
     record_activity(table)

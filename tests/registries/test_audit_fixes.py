@@ -190,3 +190,19 @@ def test_the_year_filter_of_span_registers_keeps_every_year_a_span_meets(
     trainees = reverse("trainee_list")
     assert "Léa" in client.get(trainees, {"annee": "2025"}).content.decode()
     assert "Léa" not in client.get(trainees, {"annee": "2026"}).content.decode()
+
+
+def test_the_coordinator_keeps_a_withdrawn_week_at_zero_but_never_creates_one(
+    client, coordinator, association
+):
+    member = doctor(last_name="Soignant")
+    withdrawn = UnplannedSlotOffer.objects.create(member=member, week=date(2025, 3, 3), slots=0)
+    client.force_login(coordinator)
+    edit = reverse("slot_offer_edit", kwargs={"pk": withdrawn.pk})
+    response = client.post(edit, {"member": member.pk, "week": "03/03/2025", "slots": "0"})
+    assert response.status_code == 302
+    response = client.post(
+        reverse("slot_offer_create"), {"member": member.pk, "week": "10/03/2025", "slots": "0"}
+    )
+    assert "Indiquez au moins un créneau." in response.content.decode()
+    assert UnplannedSlotOffer.objects.count() == 1
