@@ -622,6 +622,11 @@ def seed_claims(context: DemoContext) -> None:
     cast.treasurers = Treasurers(
         cast.treasurer, since=demo_plan.first_day(today), by=cast.coordinator
     )
+    for email in cast.treasurers.new_accounts:
+        context.log(
+            _("Compte créé pour un ancien trésorier (sans mot de passe) : %(email)s.")
+            % {"email": email}
+        )
     plans = _sourced(cast, random.Random(demo_plan.SEED), today) + _by_hand(cast, today)
     plans.sort(key=lambda plan: (plan.day, plan.member.pk))
     rng = random.Random(demo_plan.SEED + 1)

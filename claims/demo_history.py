@@ -75,6 +75,7 @@ class Treasurers:
 
         self.fallback = fallback
         self.terms: list[tuple[datetime.date, datetime.date | None, User]] = []
+        self.new_accounts: list[str] = []  # the emails of the accounts created here
         mandates = (
             Mandate.objects.filter(_treasurer_match(), member__status="active")
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
@@ -82,7 +83,10 @@ class Treasurers:
             .order_by("start_date", "pk")
         )
         for mandate in mandates:
-            user = mandate.member.user or _account_for(mandate.member, by)
+            user = mandate.member.user
+            if user is None:
+                user = _account_for(mandate.member, by)
+                self.new_accounts.append(user.email)
             self.terms.append((mandate.start_date, mandate.end_date, user))
 
     def on(self, day: datetime.date) -> User:

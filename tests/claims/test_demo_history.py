@@ -21,14 +21,17 @@ from cpts.roles import Role
 from cpts.services.demo import seed_demo
 from governance.models import BodyKind, Mandate, MandateRole
 from governance.roles import mandate_roles
+from members.models import Member
 from tests.conftest import ensure_reference_data
 
 pytestmark = pytest.mark.django_db
 
 
-def _seed() -> None:
+def _seed() -> list[str]:
     ensure_reference_data()
-    seed_demo()
+    messages: list[str] = []
+    seed_demo(messages.append)
+    return messages
 
 
 def _may_approve(user: User | None, day: datetime.date) -> bool:
@@ -63,7 +66,7 @@ def _day(moment: datetime.datetime | None) -> datetime.date:
 
 
 def test_every_decision_is_made_by_who_held_the_role_that_day() -> None:
-    _seed()
+    messages = _seed()
     claims = Claim.objects.select_related(
         "approved_by", "validated_by", "refused_by", "meeting__body"
     )
@@ -75,7 +78,16 @@ def test_every_decision_is_made_by_who_held_the_role_that_day() -> None:
     approvers = set(approved.values_list("approved_by", flat=True))
     terms = Mandate.objects.filter(body__kind=BodyKind.BUREAU, role=MandateRole.TRESORIER)
     assert len(approvers) == terms.count() >= 2
-    assert "tresorerie@cpts-demo.fr" in {u.email for u in User.objects.filter(pk__in=approvers)}
+    emails = {u.email for u in User.objects.filter(pk__in=approvers)}
+    assert "tresorerie@cpts-demo.fr" in emails
+    # The former treasurer had no account: the claims demo gave them one, linked to their
+    # member record, without a password (governance's demo is left as it is).
+    for former in User.objects.filter(pk__in=approvers).exclude(email="tresorerie@cpts-demo.fr"):
+        assert not former.has_usable_password()
+        assert Member.objects.get(user=former).email == former.email
+        assert f"Compte créé pour un ancien trésorier (sans mot de passe) : {former.email}." in (
+            messages
+        )
 
     for claim in claims.filter(validated_by__isnull=False):
         assert _may_validate(claim.validated_by, claim, _day(claim.validated_at)), claim.pk
@@ -126,13 +138,13 @@ def test_paid_claims_carry_the_history_the_services_write(client: Any) -> None:
     # same kind (the declaration lists the fields the claim fills).
     references: dict[tuple[Any, ...], list[tuple[int, set[str]]]] = {}
     for live in Claim.objects.filter(status=ClaimStatus.APPROVED).order_by("pk"):
-        history = [(action, fields) for action, fields, _a, _t in _history(live)]
-        assert [action for action, _fields in history] == [
+        steps = [(action, fields) for action, fields, _a, _t in _history(live)]
+        assert [action for action, _fields in steps] == [
             LogEntry.Action.CREATE,
             LogEntry.Action.UPDATE,
             LogEntry.Action.UPDATE,
         ]
-        references.setdefault(_kind(live), history)
+        references.setdefault(_kind(live), steps)
     compared = 0
     for claim in paid:
         history = _history(claim)
