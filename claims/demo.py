@@ -10,13 +10,16 @@ workflow (submitted, validated, approved, refused) go through the claims service
 obey the real rules (attendance of the source, tariff in force, closed periods, nobody
 validating or approving their own claim, four eyes, the PASS cap counting the paid claims,
 IBAN checks) and leave their audit trail. Three writes do not:
-- the paid history is bulk-created with the same rules (``_seed_paid`` says why: speed);
+- the paid history is bulk-created with the same rules (``_seed_paid`` says why: speed),
+  with the audit entries the services would have written (``claims.demo_history``);
 - the refusals are written by ``_refuse`` with the checks and fields of ``refuse_claim``,
   which emails the member once the transaction commits: ``seed_demo`` sends no email to
   its fictitious members (neither are the payment emails of ``create_batch`` sent);
 - the services stamp their moments with the current time: the claims' moments of
   declaration, validation and decision and their audit entries are then moved back to when
-  they would have happened (days after the activity, before the payment of its batch).
+  they would have happened (days after the activity, before the payment of its batch),
+  and the decisions the services recorded under today's treasurer go to the treasurer of
+  their day (``claims.demo_history.Treasurers``: the demo's treasurer changed on the way).
 
 Idempotent: the settings are recorded only when missing, the claims only while the demo has
 no claim at all (they are one history, seeded once), the bank details only for the chosen
@@ -41,6 +44,7 @@ from schwifty import IBAN
 
 from claims import demo_plan, rules
 from claims.common import acting
+from claims.demo_history import Treasurers, paid_history, reattribute, treasurer_member_ids
 from claims.demo_plan import Moments, Planned
 from claims.models import (
     ActivityKind,
@@ -153,20 +157,24 @@ def seed_claims_settings(context: DemoContext) -> None:
 
 class _Cast:
     """The people of the workflow: the coordination (declares for members without an
-    account, validates), the demo référent (validates their group's meetings), the
-    treasurer (approves, pays, closes)."""
+    account, validates), the demo référent (validates the meetings of their group since
+    they lead it), the treasurer of each day (approves, pays, closes: ``treasurers``, set
+    once the claims are to be seeded)."""
 
     def __init__(self) -> None:
         self.coordinator = _user(COORDINATION_EMAIL)
         self.treasurer = _user(TRESORIER_EMAIL)
         self.referent = _user(REFERENT_EMAIL)
         self.users = {user.pk: user for user in User.objects.all()}
-        self.led = (
-            set(led_body_ids(self.referent).values_list("body_id", flat=True))
-            if self.referent
-            else set()
-        )
-        self.excluded = set(
+        self.led: dict[int, datetime.date] = {}
+        if self.referent is not None:
+            self.led = dict(
+                led_body_ids(self.referent)
+                .order_by("start_date")
+                .values_list("body_id", "start_date")
+            )
+        self.treasurers: Treasurers | None = None
+        self.excluded = treasurer_member_ids() | set(
             Member.objects.filter(email__iexact=TRESORIER_EMAIL).values_list("pk", flat=True)
         )
         self.accounts = set(
@@ -182,7 +190,8 @@ class _Cast:
 
     def validator(self, member: Member, meeting: Any) -> User:
         referent = self.referent
-        led = meeting is not None and meeting.body_id in self.led
+        since = self.led.get(meeting.body_id) if meeting is not None else None
+        led = since is not None and since <= timezone.localdate(meeting.starts_at)
         if led and referent is not None and member.user_id != referent.pk:
             return referent
         return self.coordinator  # type: ignore[return-value]
@@ -235,8 +244,8 @@ def _sourced(cast: _Cast, rng: random.Random, today: datetime.date) -> list[Plan
     plans = []
     for kind, day, source, member in sorted(rows, key=lambda row: (row[1], row[0], row[3].pk)):
         if member.pk in cast.excluded:
-            # The treasurer claims nothing here: her board meetings are validated by the
-            # coordination, which then may not approve them (four eyes), and she may not either.
+            # The treasurers claim nothing here: their board meetings are validated by the
+            # coordination, which then may not approve them (four eyes), nor may they.
             continue
         drawn = rng.random()
         if member.pk not in cast.accounts and drawn >= demo_plan.CLAIM_SHARE[kind]:
@@ -409,11 +418,13 @@ def _batches(plans: list[Planned], cast: _Cast, today: datetime.date) -> dict[in
     batches: dict[int, PaymentBatch] = {}
     for (year, quarter), rows in sorted(quarters.items()):
         paid_on = demo_plan.quarter_paid_on(year, quarter, today)
-        with acting(cast.treasurer):
+        assert cast.treasurers is not None
+        treasurer = cast.treasurers.on(paid_on)
+        with acting(treasurer):
             batch = PaymentBatch.objects.create(
                 paid_on=paid_on,
                 label=demo_plan.batch_label(year, quarter),
-                created_by=cast.treasurer,
+                created_by=treasurer,
             )
         moment = demo_plan.at(paid_on, 9)
         PaymentBatch.objects.filter(pk=batch.pk).update(created_at=moment, updated_at=moment)
@@ -426,7 +437,9 @@ def _paid_rows(plan: Planned, cast: _Cast, batch: PaymentBatch, when: Moments) -
     """The claims of a paid plan as the services would have left them: the source checked
     (attendance, professionals mobilised, sign-up), the tariff and the scale in force, the
     receipt checked; declared by the member or the coordination, validated by the
-    référent or the coordination, approved by the treasurer, in the quarter's batch."""
+    référent or the coordination, approved by the treasurer of the day, in the quarter's
+    batch."""
+    assert cast.treasurers is not None and when.decided is not None
     common: dict[str, Any] = {
         "member": plan.member,
         "date": plan.day,
@@ -434,7 +447,7 @@ def _paid_rows(plan: Planned, cast: _Cast, batch: PaymentBatch, when: Moments) -
         "submitted_by": cast.declarer(plan.member),
         "validated_by": plan.validator,
         "validated_at": when.validated,
-        "approved_by": cast.treasurer,
+        "approved_by": cast.treasurers.at(when.decided),
         "approved_at": when.decided,
         "batch": batch,
         "justification": plan.justification,
@@ -479,7 +492,8 @@ def _seed_paid(plans: list[Planned], cast: _Cast, today: datetime.date, rng: ran
     """The paid history, bulk-created. Through the services (declare, validate, approve:
     audited saves, about 25 queries a claim) the four hundred paid claims of two years took
     over ten seconds; these rows are built with the same rules (``_paid_rows``) and the
-    PASS cap is checked on the totals. The claims still in the workflow go through the
+    PASS cap is checked on the totals, and their audit entries are written in bulk as well
+    (``demo_history.paid_history``). The claims still in the workflow go through the
     services afterwards (``_run_workflow``), so their approval counts the paid ones."""
     batches = _batches(plans, cast, today)
     rows: list[Claim] = []
@@ -494,6 +508,7 @@ def _seed_paid(plans: list[Planned], cast: _Cast, today: datetime.date, rng: ran
     for claim, when in zip(rows, stamps, strict=True):
         paid = demo_plan.at(claim.batch.paid_on, 9)  # type: ignore[union-attr]
         Claim.objects.filter(pk=claim.pk).update(created_at=when.declared, updated_at=paid)
+    paid_history(rows, stamps)
     totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for claim in rows:
         if claim.nature == ClaimNature.INDEMNITY:
@@ -544,7 +559,8 @@ def _backdate(plans: list[Planned], today: datetime.date, rng: random.Random) ->
         if entry.action == LogEntry.Action.CREATE:
             status = ClaimStatus.SUBMITTED
         for name, state in stamped.items():
-            if name in changes and moments.get(state) is not None:
+            recorded = name in changes and changes[name][1] not in (None, "None")
+            if recorded and moments.get(state) is not None:
                 changes[name] = [changes[name][0], str(moments[state])]
         LogEntry.objects.filter(pk=entry.pk).update(
             timestamp=moments.get(status) or moments[ClaimStatus.SUBMITTED], changes=changes
@@ -577,10 +593,20 @@ def _close_last_year(plans: list[Planned], cast: _Cast, today: datetime.date) ->
             default=today,
         )
         moment = demo_plan.at(min(last_paid + datetime.timedelta(days=7), today), 17)
-        ClosedPeriod.objects.filter(pk=period.pk).update(created_at=moment, updated_at=moment)
-        LogEntry.objects.filter(
+        assert cast.treasurers is not None
+        closer = cast.treasurers.at(moment)
+        ClosedPeriod.objects.filter(pk=period.pk).update(
+            created_at=moment, updated_at=moment, closed_by=closer
+        )
+        for entry in LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(ClosedPeriod), object_id=period.pk
-        ).update(timestamp=moment)
+        ):
+            changes = dict(entry.changes or {})
+            if "closed_by" in changes:
+                changes["closed_by"] = [changes["closed_by"][0], str(closer.pk)]
+            LogEntry.objects.filter(pk=entry.pk).update(
+                timestamp=moment, actor=closer, actor_email=closer.email, changes=changes
+            )
         closed.append(str(period))
     return closed
 
@@ -592,6 +618,15 @@ def seed_claims(context: DemoContext) -> None:
         context.created["seed_claims"] = 0
         return
     today = timezone.localdate()
+    assert cast.treasurer is not None
+    cast.treasurers = Treasurers(
+        cast.treasurer, since=demo_plan.first_day(today), by=cast.coordinator
+    )
+    for email in cast.treasurers.new_accounts:
+        context.log(
+            _("Compte créé pour un ancien trésorier (sans mot de passe) : %(email)s.")
+            % {"email": email}
+        )
     plans = _sourced(cast, random.Random(demo_plan.SEED), today) + _by_hand(cast, today)
     plans.sort(key=lambda plan: (plan.day, plan.member.pk))
     rng = random.Random(demo_plan.SEED + 1)
@@ -603,6 +638,8 @@ def seed_claims(context: DemoContext) -> None:
     for plan in live:
         _run_workflow(plan, cast)
     _backdate(live, today, rng)
+    decided = Claim.objects.filter(pk__in=[claim.pk for plan in live for claim in plan.claims])
+    reattribute(decided, cast.treasurers, cast.treasurer)
     closed = _close_last_year(plans, cast, today)
     counts: dict[str, int] = defaultdict(int)
     for plan in plans:

@@ -12,6 +12,7 @@ from claims.selectors.queues import (
     payable_claims,
     pending_counts,
     validation_queue,
+    validation_scope,
 )
 from claims.selectors.totals import (
     CapSummary,
@@ -45,5 +46,6 @@ __all__ = [
     "pending_counts",
     "period_totals",
     "validation_queue",
+    "validation_scope",
     "year_totals",
 ]

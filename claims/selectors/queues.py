@@ -24,7 +24,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 
 from claims import rules
-from claims.common import member_of
 from claims.models import Claim, ClaimNature, ClaimStatus, PassCeiling, PaymentBatch
 from claims.selectors.access import led_body_ids
 from cpts.permissions import user_can
@@ -42,20 +41,29 @@ def member_claims(member: Any) -> QuerySet[Claim]:
     )
 
 
-def validation_queue(user: Any, *, status: str = ClaimStatus.SUBMITTED) -> QuerySet[Claim]:
-    """The claims ``user`` may validate: all for the coordination, their groups' meeting
-    claims for a référent, none otherwise; never the user's own claims."""
-    rows = Claim.objects.filter(status=status).select_related(*DISPLAY).order_by("date", "pk")
+def validation_scope(user: Any) -> Q | None:
+    """The claims ``user`` may validate, as a filter (None when they validate none): all for
+    the coordination, their groups' meeting claims for a référent; never the user's own
+    claims. No query of its own (the led groups are a subquery): the validation queue and
+    the dashboard's count share it."""
+    if user is None or not user.is_authenticated:
+        return None
     if user_can(user, "claims.validate"):
-        pass
+        scope = Q()
     elif user_can(user, "groups.lead"):
-        rows = rows.filter(meeting__body_id__in=led_body_ids(user))
+        scope = Q(meeting__body_id__in=led_body_ids(user))
     else:
+        return None
+    return scope & ~Q(member__user_id=user.pk)
+
+
+def validation_queue(user: Any, *, status: str = ClaimStatus.SUBMITTED) -> QuerySet[Claim]:
+    """The claims ``user`` may validate (``validation_scope``), oldest first."""
+    scope = validation_scope(user)
+    if scope is None:
         return Claim.objects.none()
-    member = member_of(user)
-    if member is not None:
-        rows = rows.exclude(member_id=member.pk)
-    return rows
+    rows = Claim.objects.filter(scope, status=status).select_related(*DISPLAY)
+    return rows.order_by("date", "pk")
 
 
 def year_total_expression() -> Subquery:
@@ -195,10 +203,15 @@ def members_near_cap(year: int) -> list[tuple[Any, Decimal, Decimal]]:
     return sorted(rows, key=lambda row: -row[1])
 
 
-def pending_counts() -> dict[str, Any]:
-    """Counts and amounts waiting at each step (one query), for the dashboard block."""
+def pending_counts(validator: Any = None) -> dict[str, Any]:
+    """Counts and amounts waiting at each step (one query), for the dashboard block. With
+    ``validator``, the submitted claims are those of their validation queue (when they
+    have one: else every submitted claim)."""
     zero = Value(Decimal("0"), output_field=MONEY)
     submitted = Q(status=ClaimStatus.SUBMITTED)
+    scope = validation_scope(validator) if validator is not None else None
+    if scope is not None:
+        submitted &= scope
     validated = Q(status=ClaimStatus.VALIDATED)
     approved = Q(status=ClaimStatus.APPROVED, batch__isnull=True)
     return Claim.objects.aggregate(

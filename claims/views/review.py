@@ -38,6 +38,9 @@ def _may_see(request: HttpRequest, claim: Claim) -> bool:
     return can_validate(user, claim)
 
 
+STEP_MOMENTS = ("validated_at", "approved_at", "refused_at")
+
+
 @permission_required("portal.view")
 @require_safe
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -53,7 +56,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "claims/claim_detail.html",
         {
             "claim": claim,
-            "history": audit_rows(history_for(claim)),
+            # The moment of each step is the entry's own date (shown as dd/mm/yyyy hh:mm).
+            "history": audit_rows(history_for(claim), skip_fields=STEP_MOMENTS),
             "is_own": member is not None and claim.member_id == member.pk,
             "can_validate": claim.status == ClaimStatus.SUBMITTED and can_validate(user, claim),
             "can_approve": claim.status == ClaimStatus.VALIDATED and can_approve(user, claim),
