@@ -619,9 +619,7 @@ def seed_claims(context: DemoContext) -> None:
         return
     today = timezone.localdate()
     assert cast.treasurer is not None
-    cast.treasurers = Treasurers(
-        cast.treasurer, since=demo_plan.first_day(today), by=cast.coordinator
-    )
+    cast.treasurers = Treasurers(cast.treasurer, since=demo_plan.first_day(today))
     for email in cast.treasurers.new_accounts:
         context.log(
             _("Compte créé pour un ancien trésorier (sans mot de passe) : %(email)s.")

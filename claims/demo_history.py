@@ -26,7 +26,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.common import acting
 from claims.demo_plan import Moments, at
 from claims.models import Claim, ClaimStatus
 from cpts.models import User
@@ -51,7 +50,7 @@ def treasurer_member_ids() -> set[int]:
     return set(Mandate.objects.filter(_treasurer_match()).values_list("member_id", flat=True))
 
 
-def _account_for(member: Any, by: User | None) -> User:
+def _account_for(member: Any) -> User:
     """The account of a former officer who had none: verified address, no password."""
     from cpts.services.accounts import create_account
 
@@ -60,9 +59,9 @@ def _account_for(member: Any, by: User | None) -> User:
         user = create_account(
             member.email, None, first_name=member.first_name, last_name=member.last_name
         )
+    # Linked like the demo accounts (members/demo.py): a bulk demo row, without an audit entry.
+    type(member).objects.filter(pk=member.pk, user__isnull=True).update(user=user)
     member.user = user
-    with acting(by):
-        member.save(update_fields=["user"])
     return user
 
 
@@ -70,7 +69,7 @@ class Treasurers:
     """The treasurer of each day, from the running mandates granting the role (a term runs
     from its start through its end date inclusive, as ``governance.roles`` reads it)."""
 
-    def __init__(self, fallback: User, *, since: datetime.date, by: User | None) -> None:
+    def __init__(self, fallback: User, *, since: datetime.date) -> None:
         from governance.models import Mandate
 
         self.fallback = fallback
@@ -85,7 +84,7 @@ class Treasurers:
         for mandate in mandates:
             user = mandate.member.user
             if user is None:
-                user = _account_for(mandate.member, by)
+                user = _account_for(mandate.member)
                 self.new_accounts.append(user.email)
             self.terms.append((mandate.start_date, mandate.end_date, user))
 

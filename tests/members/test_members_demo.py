@@ -77,7 +77,7 @@ def test_expected_counts(seeded: str):
     assert counts["colleges"] == 4
     assert counts["fee_rules"] == 3 * len(_years_with_adhesions())
     assert 340 <= counts["members"] <= 360
-    assert counts["linked"] == 4
+    assert counts["linked"] == 5  # four demo accounts and the former treasurer's
     assert counts["sites"] >= counts["members"] - 20  # usagers and some structures have none
     # No audit entry for the bulk demo rows.
     assert not LogEntry.objects.get_for_model(Member).exists()

@@ -65,4 +65,5 @@ def _claims_block(user: Any) -> ClaimsBlock | None:
         can_validate=validates or user_can(user, "groups.lead"),
         can_approve=user_can(user, "finance.approve"),
         can_see_batches=finance,
+        user=user,
     )
