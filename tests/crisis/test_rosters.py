@@ -11,7 +11,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
-from crisis.models import SignUp
+from crisis.models import Shift, SignUp
 from crisis.selectors.rosters import member_shift_hours, roster_totals
 from crisis.services.rosters import save_shift, sign_up, swap, withdraw
 from members.models.members import MemberStatus
@@ -241,3 +241,9 @@ def test_sign_ups_and_withdrawals_are_audited(where):
         LogEntry.Action.CREATE,
         LogEntry.Action.DELETE,
     ]
+
+
+def test_a_shift_names_itself_in_paris_time(where):
+    # 08:00 in Paris is 07:00 UTC in March: a claim's label must read the local time.
+    created = Shift.objects.get(pk=shift(where, START).pk)
+    assert str(created) == "Centre de vaccination de Lodève — 10/03/2026 08:00"
