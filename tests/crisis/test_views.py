@@ -181,3 +181,23 @@ def test_pages_keep_a_constant_number_of_queries(
     portal_small = _queries(client, reverse("portal_shifts"))
     _grow(crisis, where, 10)
     assert _queries(client, reverse("portal_shifts")) == portal_small
+
+
+def test_the_portal_offers_only_shifts_with_a_place_left_for_the_member(
+    client, adherent, association
+):
+    MemberFactory.create(user=adherent, email=adherent.email)  # a GP
+    where = site(activation())
+    start = timezone.now() + datetime.timedelta(days=3)
+    full = shift(where, start, needs=[("medecin_generaliste", 1)])
+    sign_up(member("medecin_generaliste"), need_of(full, "medecin_generaliste"))
+    open_one = shift(where, start + datetime.timedelta(days=1), needs=[("medecin_generaliste", 2)])
+    sign_up(member("medecin_generaliste"), need_of(open_one, "medecin_generaliste"))
+    client.force_login(adherent)
+    cards = client.get(
+        reverse("portal_crisis_cards"), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "1 créneau ouvert vous attend." in cards
+    page = client.get(reverse("portal_shifts")).content.decode()
+    assert page.count('data-testid="open-shift"') == 1
+    assert "M'inscrire — Médecin généraliste (1/2)" in page
