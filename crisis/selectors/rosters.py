@@ -183,7 +183,9 @@ def open_shifts_for(member: Member, now: datetime.datetime | None = None) -> Que
 def member_signups(
     member: Member, *, upcoming_from: datetime.datetime | None = None
 ) -> QuerySet[SignUp]:
-    signups = SignUp.objects.filter(member=member).select_related("shift__site", "need__profession")
+    signups = SignUp.objects.filter(member=member).select_related(
+        "shift__site__commune", "need__profession"
+    )
     if upcoming_from is not None:
         signups = signups.filter(shift__ends_at__gte=upcoming_from)
     return signups.order_by("shift__starts_at", "pk")

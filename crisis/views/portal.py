@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -49,7 +50,8 @@ def portal_crisis_cards(request: HttpRequest) -> HttpResponse:
 def portal_shifts(request: HttpRequest, member: Member) -> HttpResponse:
     now = timezone.now()
     mine = list(member_signups(member, upcoming_from=now))
-    shifts = list(open_shifts_for(member, now)[:PAGE_SHIFTS])
+    page = Paginator(open_shifts_for(member, now), PAGE_SHIFTS).get_page(request.GET.get("page"))
+    shifts = list(page.object_list)
     for shift in shifts:
         shift.fitting = [  # type: ignore[attr-defined]
             need
@@ -59,7 +61,7 @@ def portal_shifts(request: HttpRequest, member: Member) -> HttpResponse:
     return render(
         request,
         "crisis/portal/shifts.html",
-        {"member": member, "mine": mine, "shifts": shifts, "now": now},
+        {"member": member, "mine": mine, "shifts": shifts, "page": page, "now": now},
     )
 
 

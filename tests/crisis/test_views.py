@@ -201,3 +201,28 @@ def test_the_portal_offers_only_shifts_with_a_place_left_for_the_member(
     page = client.get(reverse("portal_shifts")).content.decode()
     assert page.count('data-testid="open-shift"') == 1
     assert "M'inscrire — Médecin généraliste (1/2)" in page
+
+
+def test_the_portal_says_where_and_until_when_and_pages_its_open_shifts(
+    client, adherent, association
+):
+    from cpts.models import Commune
+
+    MemberFactory.create(user=adherent, email=adherent.email)  # a GP
+    where = site(activation())
+    where.address = "Salle Georges Brassens"
+    where.commune = Commune.objects.get(insee_code="34142")
+    where.save()
+    start = timezone.localtime() + datetime.timedelta(days=3)
+    start = start.replace(hour=9, minute=0, second=0, microsecond=0)
+    for index in range(31):
+        shift(where, start + datetime.timedelta(hours=5 * index), needs=[(None, 1)])
+    client.force_login(adherent)
+    page = client.get(reverse("portal_shifts")).content.decode()
+    assert page.count('data-testid="open-shift"') == 30
+    assert "Salle Georges Brassens, Lodève" in page
+    deadline = (start - datetime.timedelta(hours=12)).strftime("%d/%m/%Y %H:%M")
+    assert f"Inscription et désistement jusqu'au {deadline}." in page
+    second = client.get(reverse("portal_shifts") + "?page=2").content.decode()
+    assert second.count('data-testid="open-shift"') == 1
+    assert client.get(reverse("portal_shifts") + "?page=zz").status_code == 200
