@@ -23,18 +23,21 @@ from crisis.selectors.plan import crisis_mission_schedule
 from crisis.services.plan import current_version, publish_version, request_plan_pdf
 
 VERSIONS_PAGE_SIZE = 20
+ACTIVATIONS_PAGE_SIZE = 10
 
 
 @permission_required("crisis.view")
 @require_safe
 def crisis_home(request: HttpRequest) -> HttpResponse:
+    page = Paginator(activation_list(), ACTIVATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "crisis/home.html",
         {
             "plan": current_version(),
             "schedule": crisis_mission_schedule(),
-            "activations": list(activation_list()[:10]),
+            "activations": list(page.object_list),
+            "page": page,
             "alerts": list(alert_list()[:5]),
             "can_manage": user_can(request.user, "crisis.manage"),
         },

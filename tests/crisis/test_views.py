@@ -226,3 +226,15 @@ def test_the_portal_says_where_and_until_when_and_pages_its_open_shifts(
     second = client.get(reverse("portal_shifts") + "?page=2").content.decode()
     assert second.count('data-testid="open-shift"') == 1
     assert client.get(reverse("portal_shifts") + "?page=zz").status_code == 200
+
+
+def test_the_crisis_home_pages_its_crises(client, coordinator, association):
+    oldest = activation(title="Canicule de 2019", started_on=datetime.date(2019, 7, 1))
+    for index in range(10):
+        activation(title=f"Crise {index}", started_on=datetime.date(2024, 1, 1 + index))
+    client.force_login(coordinator)
+    first = client.get(reverse("crisis_home")).content.decode()
+    assert first.count('data-testid="activation-row"') == 10 and oldest.title not in first
+    second = client.get(reverse("crisis_home") + "?page=2").content.decode()
+    assert oldest.title in second
+    assert client.get(reverse("crisis_home") + "?page=x").status_code == 200
