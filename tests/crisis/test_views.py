@@ -126,7 +126,7 @@ def test_an_adherent_signs_up_withdraws_and_is_refused_clearly(client, adherent,
         reverse("portal_shift_signup", args=[need_of(first, "infirmier").pk]), follow=True
     )
     assert (
-        "réservé aux Infirmier(ère)" in response.content.decode()
+        "réservée à la profession « Infirmier(ère) »" in response.content.decode()
         or "déjà inscrit" in response.content.decode()
     )
     signup = SignUp.objects.get(member=me)
@@ -238,3 +238,23 @@ def test_the_crisis_home_pages_its_crises(client, coordinator, association):
     second = client.get(reverse("crisis_home") + "?page=2").content.decode()
     assert oldest.title in second
     assert client.get(reverse("crisis_home") + "?page=x").status_code == 200
+
+
+def test_the_shift_form_names_the_need_row_once(client, coordinator, association):
+    where = site(activation())
+    client.force_login(coordinator)
+    start = timezone.localtime() + datetime.timedelta(days=2)
+    data = {
+        "starts_at": start.strftime("%Y-%m-%dT09:00"),
+        "ends_at": start.strftime("%Y-%m-%dT13:00"),
+        "changes_until": start.strftime("%Y-%m-%dT07:00"),
+        "need_0_profession": str(member().profession_id),
+        "need_0_count": "0",
+    }
+    response = client.post(reverse("shift_create", args=[where.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Besoin 1 : il faut au moins 1 personne." in page
+    assert "indiquez combien de personnes" not in page
+    response = client.post(reverse("shift_create", args=[where.pk]), {**data, "need_0_count": ""})
+    assert "Besoin 1 : indiquez combien de personnes il faut." in response.content.decode()
