@@ -199,8 +199,8 @@ def _check_signup(member: Member, need: ShiftNeed, exclude: SignUp | None = None
         needed = ", ".join(f"{n.count} {n.label}" for n in shift.needs.select_related("profession"))
         raise ValidationError(
             _(
-                "Ce besoin est réservé aux %(need)s ; votre profession (%(yours)s) n'y "
-                "correspond pas. Le créneau demande : %(needed)s."
+                "Cette place est réservée à la profession « %(need)s » ; votre profession "
+                "(%(yours)s) n'y correspond pas. Le créneau demande : %(needed)s."
             )
             % {
                 "need": need.label,

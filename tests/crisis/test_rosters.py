@@ -88,9 +88,10 @@ def test_sign_up_for_a_profession_the_shift_does_not_need_is_refused(where):
     with pytest.raises(ValidationError) as error:
         sign_up(kine, need_of(created, "infirmier"), now=NOW)
     message = " ".join(error.value.messages)
-    assert (
-        "Masseur-kinésithérapeute" in message
-        and "2 Infirmier(ère), 1 Médecin généraliste" in message
+    assert message == (
+        "Cette place est réservée à la profession « Infirmier(ère) » ; votre profession "
+        "(Masseur-kinésithérapeute) n'y correspond pas. Le créneau demande : 1 Accueil, "
+        "2 Infirmier(ère), 1 Médecin généraliste."
     )
     assert not SignUp.objects.exists()
     # The reception is open to every profession.
@@ -160,7 +161,7 @@ def test_swap_moves_the_sign_up_or_changes_nothing(where):
         swap(moved, need_of(morning, "infirmier"), now=NOW)
     assert SignUp.objects.get(member=nurse).shift == afternoon
     # Swapping within the same shift to a need of another profession is refused too.
-    with pytest.raises(ValidationError, match="réservé"):
+    with pytest.raises(ValidationError, match="réservée"):
         swap(moved, need_of(afternoon, "medecin_generaliste"), now=NOW)
 
 
