@@ -248,3 +248,16 @@ def test_a_shift_names_itself_in_paris_time(where):
     # 08:00 in Paris is 07:00 UTC in March: a claim's label must read the local time.
     created = Shift.objects.get(pk=shift(where, START).pk)
     assert str(created) == "Centre de vaccination de Lodève — 10/03/2026 08:00"
+
+
+def test_a_closed_crisis_takes_no_shift_after_its_last_day(where):
+    crisis = where.activation
+    crisis.ended_on = datetime.date(2026, 3, 9)
+    crisis.save()
+    with pytest.raises(ValidationError) as error:
+        shift(where, START)  # 10/03, the day after the end
+    assert error.value.message_dict["starts_at"] == [
+        "La crise « Épidémie de grippe » est close depuis le 09/03/2026 : un créneau ne peut "
+        "commencer après (modifiez d'abord la date de fin de la crise)."
+    ]
+    assert shift(where, paris(2026, 3, 9, 20)).pk is not None  # its last day is still open
