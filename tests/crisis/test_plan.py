@@ -176,3 +176,16 @@ def test_the_plan_page_keeps_its_queries_as_versions_pile_up(client, coordinator
 
     client.force_login(coordinator)
     assert publish(2) == publish(8)
+
+
+def test_the_plan_page_gives_the_referents_phones(client, coordinator, association):
+    from django.urls import reverse
+
+    referent = member("medecin_generaliste", phone="06 11 22 33 44")
+    deputy = member("infirmier", phone="06 55 66 77 88")
+    values = plan_values(referent, referent_sse_deputy=deputy)
+    publish_version(values=values, summary="Première rédaction", by=coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("crisis_plan")).content.decode()
+    assert '<a href="tel:0611223344">06 11 22 33 44</a>' in page
+    assert '<a href="tel:0655667788">06 55 66 77 88</a>' in page
