@@ -53,6 +53,15 @@ def portal_shifts(request: HttpRequest, member: Member) -> HttpResponse:
     page = Paginator(open_shifts_for(member, now), PAGE_SHIFTS).get_page(request.GET.get("page"))
     shifts = list(page.object_list)
     for shift in shifts:
+        # One of the member's own shifts at the same time: no sign-up button, the reason.
+        shift.clash = next(  # type: ignore[attr-defined]
+            (
+                signup.shift
+                for signup in mine
+                if signup.shift.starts_at < shift.ends_at and shift.starts_at < signup.shift.ends_at
+            ),
+            None,
+        )
         shift.fitting = [  # type: ignore[attr-defined]
             need
             for need in shift.needs.all()

@@ -258,3 +258,26 @@ def test_the_shift_form_names_the_need_row_once(client, coordinator, association
     assert "indiquez combien de personnes" not in page
     response = client.post(reverse("shift_create", args=[where.pk]), {**data, "need_0_count": ""})
     assert "Besoin 1 : indiquez combien de personnes il faut." in response.content.decode()
+
+
+def test_the_portal_says_when_an_open_shift_clashes_with_ones_own(client, adherent, association):
+    me = MemberFactory.create(user=adherent, email=adherent.email)  # a GP
+    crisis = activation()
+    start = timezone.localtime() + datetime.timedelta(days=3)
+    start = start.replace(hour=9, minute=0, second=0, microsecond=0)
+    mine = shift(site(crisis), start, needs=[("medecin_generaliste", 1)])
+    sign_up(me, need_of(mine, "medecin_generaliste"))
+    hour = datetime.timedelta(hours=1)
+    shift(site(crisis, "Dépistage de Gignac"), start + 2 * hour, needs=[(None, 1)])
+    shift(site(crisis, "Point de retrait"), start + 4 * hour, needs=[(None, 1)])
+    client.force_login(adherent)
+    page = client.get(reverse("portal_shifts")).content.decode()
+    offers = page.split("Créneaux ouverts pour vous")[1]
+    clash = offers.split("Dépistage de Gignac")[1].split('data-testid="open-shift"')[0]
+    assert (
+        "Vous êtes déjà inscrit(e) à la même heure : Centre de vaccination de Lodève, "
+        "09:00 → 13:00." in clash
+    )
+    assert "M&#x27;inscrire" not in clash and "M'inscrire" not in clash
+    after = offers.split("Point de retrait")[1]
+    assert "M'inscrire — Accueil (0/1)" in after
