@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cpts.permissions import permission_required
 from cpts.views.messaging import error_text
-from crisis.models import ShiftNeed, SignUp
+from crisis.models import Shift, ShiftNeed, SignUp
 from crisis.selectors.rosters import member_signups, open_shifts_for
 from crisis.services.rosters import shift_label, sign_up, swap, withdraw
 from members.models import Member
@@ -51,7 +51,7 @@ def portal_shifts(request: HttpRequest, member: Member) -> HttpResponse:
     now = timezone.now()
     mine = list(member_signups(member, upcoming_from=now))
     page = Paginator(open_shifts_for(member, now), PAGE_SHIFTS).get_page(request.GET.get("page"))
-    shifts = list(page.object_list)
+    shifts: list[Shift] = list(page.object_list)
     for shift in shifts:
         # One of the member's own shifts at the same time: no sign-up button, the reason.
         shift.clash = next(  # type: ignore[attr-defined]
