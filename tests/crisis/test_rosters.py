@@ -261,3 +261,27 @@ def test_a_closed_crisis_takes_no_shift_after_its_last_day(where):
         "commencer après (modifiez d'abord la date de fin de la crise)."
     ]
     assert shift(where, paris(2026, 3, 9, 20)).pk is not None  # its last day is still open
+
+
+def test_a_crisis_cannot_end_before_its_planned_shifts(where):
+    from crisis.services.activations import save_activation
+
+    crisis = where.activation
+    shift(where, paris(2026, 3, 9, 20))
+    shift(where, START)  # 10/03
+    fields = {
+        "title": crisis.title,
+        "situation": crisis.situation,
+        "started_on": crisis.started_on,
+        "ars_recognised": False,
+        "ars_recognised_on": None,
+    }
+    with pytest.raises(ValidationError) as error:
+        save_activation(crisis, {**fields, "ended_on": datetime.date(2026, 3, 8)})
+    assert error.value.message_dict["ended_on"] == [
+        "2 créneau(x) de cette crise commence(nt) après le 08/03/2026 (le dernier le "
+        "10/03/2026) : choisissez une fin plus tardive ou déplacez-les."
+    ]
+    crisis.refresh_from_db()
+    assert crisis.ended_on is None
+    assert save_activation(crisis, {**fields, "ended_on": datetime.date(2026, 3, 10)}).ended_on
