@@ -151,6 +151,17 @@ def _volunteers(code: str, count: int) -> list[Member]:
     )
 
 
+HELPER_CODES = ("assistant_medical", "aide_soignant", "assistant_service_social")
+
+
+def _helpers(count: int) -> list[Member]:
+    return list(
+        Member.objects.filter(
+            status=MemberStatus.ACTIVE, profession__code__in=HELPER_CODES
+        ).order_by("pk")[:count]
+    )
+
+
 def seed_past_crisis(context: DemoContext) -> None:
     """The winter epidemic of the second contract year, with its rosters and alerts."""
     contract = demo_contract()
@@ -187,7 +198,9 @@ def seed_past_crisis(context: DemoContext) -> None:
     )
     professions = {p.code: p for p in Profession.objects.all()}
     nurses, gps = _volunteers("infirmier", 10), _volunteers("medecin_generaliste", 4)
-    pharmacists, helpers = _volunteers("pharmacien", 3), _volunteers("assistant_medical", 3)
+    pharmacists = _volunteers("pharmacien", 3)
+    # The reception is open to everyone: medical assistants, care aides, social workers.
+    helpers = _helpers(6)
     shifts: list[Shift] = []
     for day in range(6):
         when = datetime.datetime.combine(
@@ -239,7 +252,7 @@ def seed_past_crisis(context: DemoContext) -> None:
             for offset in range(count):
                 if not pool:
                     continue
-                person = pool[(index * 2 + offset) % len(pool)]
+                person = pool[(index * needs[code].count + offset) % len(pool)]
                 sign_up(person, needs[code], force=True)
                 signed += 1
     alerts = 0

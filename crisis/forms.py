@@ -198,6 +198,12 @@ class ShiftForm(StyledForm):
                 min_value=1,
                 max_value=99,
                 required=False,
+                error_messages={
+                    "invalid": _("Besoin %(row)s : saisissez un nombre entier.") % {"row": row + 1},
+                    "min_value": _("Besoin %(row)s : il faut au moins 1 personne.")
+                    % {"row": row + 1},
+                    "max_value": _("Besoin %(row)s : 99 personnes au plus.") % {"row": row + 1},
+                },
             )
         self._style_widgets()
         for row in range(NEED_ROWS):
@@ -233,9 +239,14 @@ class ShiftForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for row in range(NEED_ROWS):
-            if data.get(f"need_{row}_profession") and not data.get(f"need_{row}_count"):
+            count = f"need_{row}_count"
+            if (
+                data.get(f"need_{row}_profession")
+                and not data.get(count)
+                and count not in self.errors
+            ):
                 self.add_error(
-                    f"need_{row}_count",
+                    count,
                     _("Besoin %(row)s : indiquez combien de personnes il faut.") % {"row": row + 1},
                 )
         return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpts.models import Commune, TimeStampedModel
@@ -190,7 +191,8 @@ class Shift(TimeStampedModel):
         indexes = [models.Index(fields=["starts_at"], name="crisis_shift_start")]
 
     def __str__(self) -> str:
-        return f"{self.site} — {self.starts_at:%d/%m/%Y %H:%M}"
+        # Paris time: this text is what a claim for the shift shows as its label.
+        return f"{self.site} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
 
 
 class ShiftNeed(models.Model):

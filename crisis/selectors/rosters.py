@@ -160,16 +160,21 @@ def shift_for_edit(pk: int) -> Shift | None:
 
 
 def open_shifts_for(member: Member, now: datetime.datetime | None = None) -> QuerySet[Shift]:
-    """Shifts still open to sign-ups that need the member's profession or a reception."""
+    """Shifts still open to sign-ups with a place left for the member: a need of their
+    profession, or the reception, with fewer people signed up than it asks for."""
     moment = now or timezone.now()
-    fitting = Q(needs__profession__isnull=True)
+    fitting = Q(profession__isnull=True)
     if member.profession_id is not None:
-        fitting |= Q(needs__profession_id=member.profession_id)
-    ids = Shift.objects.filter(fitting, changes_until__gte=moment).values("pk")
+        fitting |= Q(profession_id=member.profession_id)
+    room = (
+        ShiftNeed.objects.filter(fitting, shift=OuterRef("pk"))
+        .annotate(signed=Count("signups"))
+        .filter(signed__lt=F("count"))
+    )
     return (
-        with_fill(Shift.objects.filter(pk__in=ids))
+        with_fill(Shift.objects.filter(Exists(room), changes_until__gte=moment))
         .exclude(signups__member=member)
-        .select_related("site")
+        .select_related("site__commune")
         .prefetch_related(needs_prefetch())
         .order_by("starts_at", "pk")
     )
@@ -178,7 +183,9 @@ def open_shifts_for(member: Member, now: datetime.datetime | None = None) -> Que
 def member_signups(
     member: Member, *, upcoming_from: datetime.datetime | None = None
 ) -> QuerySet[SignUp]:
-    signups = SignUp.objects.filter(member=member).select_related("shift__site", "need__profession")
+    signups = SignUp.objects.filter(member=member).select_related(
+        "shift__site__commune", "need__profession"
+    )
     if upcoming_from is not None:
         signups = signups.filter(shift__ends_at__gte=upcoming_from)
     return signups.order_by("shift__starts_at", "pk")

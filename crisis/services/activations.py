@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crisis.models import Activation
+from crisis.models import Activation, Shift
 from crisis.selectors.activations import covered_years, recognised_cover
+from crisis.selectors.indicators import period_bounds
 from missions.models import ContractYear
 
 FIELDS = (
@@ -70,6 +71,27 @@ def _check(values: dict[str, Any], today: datetime.date) -> None:
         raise ValidationError(errors)
 
 
+def _check_shifts_within(activation: Activation, ended: datetime.date) -> None:
+    """A crisis cannot end before the shifts already planned for it."""
+    after = period_bounds(ended, ended)[1]
+    late = Shift.objects.filter(site__activation=activation, starts_at__gte=after)
+    last = late.order_by("-starts_at").values_list("starts_at", flat=True).first()
+    if last is not None:
+        raise ValidationError(
+            {
+                "ended_on": _(
+                    "%(count)s créneau(x) de cette crise commence(nt) après le %(end)s (le "
+                    "dernier le %(last)s) : choisissez une fin plus tardive ou déplacez-les."
+                )
+                % {
+                    "count": late.count(),
+                    "end": _day(ended),
+                    "last": _day(timezone.localdate(last)),
+                }
+            }
+        )
+
+
 def _recognise(year_ids: set[int]) -> None:
     for year in ContractYear.objects.filter(pk__in=year_ids, crisis_recognised=False):
         year.crisis_recognised = True
@@ -94,6 +116,8 @@ def save_activation(activation: Activation | None, values: dict[str, Any]) -> Ac
     before: set[int] = set()
     if activation is not None and activation.ars_recognised:
         before = {year.pk for year in covered_years(activation)}
+    if activation is not None and values.get("ended_on") is not None:
+        _check_shifts_within(activation, values["ended_on"])
     activation = activation or Activation()
     for name in FIELDS:
         setattr(activation, name, values.get(name, getattr(activation, name)))

@@ -69,7 +69,9 @@ def contact_tree_text(rows: list[dict[str, str]]) -> str:
 
 
 def current_version() -> PlanVersion | None:
-    return PlanVersion.objects.select_related("referent_sse", "created_by").first()
+    return PlanVersion.objects.select_related(
+        "referent_sse", "referent_sse_deputy", "created_by"
+    ).first()
 
 
 def _content(values: dict[str, Any]) -> dict[str, Any]:

@@ -115,6 +115,7 @@ def save_shift(
     _check_times(starts_at, ends_at, changes_until)
     _check_needs(needs)
     assert starts_at is not None and ends_at is not None and changes_until is not None
+    _check_within_crisis(site.activation, starts_at)
     shift = shift or Shift(site=site)
     shift.starts_at, shift.ends_at, shift.changes_until = starts_at, ends_at, changes_until
     shift.duration_minutes = int((ends_at - starts_at).total_seconds() // 60)
@@ -159,6 +160,22 @@ def save_shift(
     return shift
 
 
+def _check_within_crisis(activation: Activation, starts_at: datetime.datetime) -> None:
+    """A crisis declared over takes no shift after its last day (one may start before the
+    declared start: the mobilisation often precedes the declaration)."""
+    ended = activation.ended_on
+    if ended is not None and timezone.localdate(starts_at) > ended:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "La crise « %(title)s » est close depuis le %(end)s : un créneau ne peut "
+                    "commencer après (modifiez d'abord la date de fin de la crise)."
+                )
+                % {"title": activation.title, "end": ended.strftime("%d/%m/%Y")}
+            }
+        )
+
+
 def _check_moved(shift: Shift) -> None:
     """Moving a shift must not make two shifts of a signed-up member overlap."""
     clash = (
@@ -199,8 +216,8 @@ def _check_signup(member: Member, need: ShiftNeed, exclude: SignUp | None = None
         needed = ", ".join(f"{n.count} {n.label}" for n in shift.needs.select_related("profession"))
         raise ValidationError(
             _(
-                "Ce besoin est réservé aux %(need)s ; votre profession (%(yours)s) n'y "
-                "correspond pas. Le créneau demande : %(needed)s."
+                "Cette place est réservée à la profession « %(need)s » ; votre profession "
+                "(%(yours)s) n'y correspond pas. Le créneau demande : %(needed)s."
             )
             % {
                 "need": need.label,

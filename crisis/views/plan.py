@@ -19,22 +19,25 @@ from crisis.forms import PlanForm, raise_on
 from crisis.models import PlanVersion
 from crisis.selectors.activations import activation_list
 from crisis.selectors.alerts import alert_list
-from crisis.selectors.plan import crisis_mission_schedule
+from crisis.selectors.plan import crisis_mission_schedule, part_updates
 from crisis.services.plan import current_version, publish_version, request_plan_pdf
 
 VERSIONS_PAGE_SIZE = 20
+ACTIVATIONS_PAGE_SIZE = 10
 
 
 @permission_required("crisis.view")
 @require_safe
 def crisis_home(request: HttpRequest) -> HttpResponse:
+    page = Paginator(activation_list(), ACTIVATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "crisis/home.html",
         {
             "plan": current_version(),
             "schedule": crisis_mission_schedule(),
-            "activations": list(activation_list()[:10]),
+            "activations": list(page.object_list),
+            "page": page,
             "alerts": list(alert_list()[:5]),
             "can_manage": user_can(request.user, "crisis.manage"),
         },
@@ -50,10 +53,22 @@ def crisis_plan(request: HttpRequest) -> HttpResponse:
         "crisis/plan.html",
         {
             "plan": plan,
+            **_parts(plan),
             "is_current": True,
             "can_manage": user_can(request.user, "crisis.manage"),
         },
     )
+
+
+def _parts(plan: PlanVersion | None) -> dict[str, object]:
+    """The plan's sections with the date each was last updated."""
+    if plan is None:
+        return {}
+    updates = part_updates(plan)
+    return {
+        "updates": updates,
+        "sections": [(key, label, text, updates.get(key)) for key, label, text in plan.sections()],
+    }
 
 
 @permission_required("crisis.view")
@@ -77,6 +92,7 @@ def crisis_plan_version(request: HttpRequest, pk: int) -> HttpResponse:
         "crisis/plan.html",
         {
             "plan": plan,
+            **_parts(plan),
             "is_current": plan.pk == latest,
             "can_manage": user_can(request.user, "crisis.manage"),
         },

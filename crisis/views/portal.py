@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cpts.permissions import permission_required
 from cpts.views.messaging import error_text
-from crisis.models import ShiftNeed, SignUp
+from crisis.models import Shift, ShiftNeed, SignUp
 from crisis.selectors.rosters import member_signups, open_shifts_for
 from crisis.services.rosters import shift_label, sign_up, swap, withdraw
 from members.models import Member
@@ -49,8 +50,18 @@ def portal_crisis_cards(request: HttpRequest) -> HttpResponse:
 def portal_shifts(request: HttpRequest, member: Member) -> HttpResponse:
     now = timezone.now()
     mine = list(member_signups(member, upcoming_from=now))
-    shifts = list(open_shifts_for(member, now)[:PAGE_SHIFTS])
+    page = Paginator(open_shifts_for(member, now), PAGE_SHIFTS).get_page(request.GET.get("page"))
+    shifts: list[Shift] = list(page.object_list)
     for shift in shifts:
+        # One of the member's own shifts at the same time: no sign-up button, the reason.
+        shift.clash = next(  # type: ignore[attr-defined]
+            (
+                signup.shift
+                for signup in mine
+                if signup.shift.starts_at < shift.ends_at and shift.starts_at < signup.shift.ends_at
+            ),
+            None,
+        )
         shift.fitting = [  # type: ignore[attr-defined]
             need
             for need in shift.needs.all()
@@ -59,7 +70,7 @@ def portal_shifts(request: HttpRequest, member: Member) -> HttpResponse:
     return render(
         request,
         "crisis/portal/shifts.html",
-        {"member": member, "mine": mine, "shifts": shifts, "now": now},
+        {"member": member, "mine": mine, "shifts": shifts, "page": page, "now": now},
     )
 
 

@@ -153,3 +153,15 @@ def test_bad_dates_are_refused_naming_the_field(contract, overrides, field, text
     assert text in " ".join(error.value.message_dict[field])
     assert not Activation.objects.exists()
     assert flags(contract) == [False] * 5
+
+
+def test_the_crisis_page_links_each_covered_contract_year(contract, client, coordinator):
+    from django.urls import reverse
+
+    activation = save_activation(None, values())
+    client.force_login(coordinator)
+    page = client.get(reverse("activation_detail", args=[activation.pk])).content.decode()
+    for number in (2, 3):
+        year = contract.years.get(number=number)
+        link = reverse("contract_year_detail", args=[year.pk])
+        assert f'<a href="{link}" data-testid="covered-year">' in page

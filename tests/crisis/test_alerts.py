@@ -168,3 +168,18 @@ def test_a_mail_failure_is_logged_on_its_row(
     statuses = sorted(alert.deliveries.values_list("status", flat=True))
     assert statuses == [DeliveryStatus.FAILED, DeliveryStatus.FAILED, DeliveryStatus.NO_EMAIL]
     assert alert.deliveries.filter(error__contains="injoignable").count() == 2
+
+
+def test_the_alert_list_names_each_alerts_segment(client, coordinator, association):
+    from django.urls import reverse
+
+    from crisis.models import Alert, Segment
+    from members.models import Profession
+
+    nurses = Profession.objects.get(code="infirmier")
+    Alert.objects.create(subject="A", body="x", segment=Segment.EVERYONE)
+    Alert.objects.create(subject="B", body="x", segment=Segment.PROFESSION, profession=nurses)
+    client.force_login(coordinator)
+    page = client.get(reverse("alert_list")).content.decode()
+    assert '<td data-label="Segment" data-testid="alert-segment">Tous les membres</td>' in page
+    assert "Une profession : Infirmier(ère)</td>" in page

@@ -26,6 +26,12 @@ def test_crisis_demo_is_complete_and_idempotent():
     totals = roster_totals(crisis)
     assert totals.shifts == 8 and 0 < totals.filled < 8 and totals.gaps > 0
     assert crisis.alerts.count() == 2
+    # A realistic roster: the reception and the GPs' places rotate between several people.
+    signups = SignUp.objects.filter(shift__site__activation=crisis)
+    reception = signups.filter(need__profession__isnull=True)
+    assert reception.values("member").distinct().count() >= 4
+    gps = signups.filter(need__profession__code="medecin_generaliste")
+    assert gps.values("member").distinct().count() >= 4
     assert AlertDelivery.objects.filter(read_at__isnull=False).exists()
     counts = (PlanVersion.objects.count(), Shift.objects.count(), SignUp.objects.count())
     messages: list[str] = []

@@ -114,3 +114,78 @@ def test_the_plan_pdf_holds_every_section(
         "Permanence des pharmacies",
     ):
         assert expected in text
+
+
+def test_each_part_of_the_plan_shows_the_date_it_was_last_updated(client, coordinator, association):
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from crisis.selectors.plan import part_updates
+
+    referent = member("medecin_generaliste")
+    days = [timezone.now() - datetime.timedelta(days=n) for n in (300, 200, 100)]
+    steps = [
+        plan_values(referent),
+        plan_values(referent, section_nrbc="Orientation vers le SAMU et l'hôpital de Sète."),
+        plan_values(
+            referent,
+            section_nrbc="Orientation vers le SAMU et l'hôpital de Sète.",
+            cell_place="Mairie de Lodève",
+        ),
+    ]
+    for day, values in zip(days, steps, strict=True):
+        version = publish_version(values=values, summary="Mise à jour", by=coordinator)
+        PlanVersion.objects.filter(pk=version.pk).update(created_at=day)
+    latest = PlanVersion.objects.get(number=3)
+    updates = part_updates(latest)
+    assert {part: update.number for part, update in updates.items()} == {
+        "cell": 3,
+        "contact_tree": 1,
+        "injured": 1,
+        "seasonal": 1,
+        "emerging": 1,
+        "nrbc": 2,
+        "supply": 1,
+    }
+    assert part_updates(PlanVersion.objects.get(number=2))["cell"].number == 1
+    client.force_login(coordinator)
+    page = client.get(reverse("crisis_plan")).content.decode()
+    nrbc = page.split('data-testid="plan-section-nrbc"')[1].split("</div>")[0]
+    assert f"Mise à jour le {timezone.localtime(days[1]):%d/%m/%Y} (version 2)" in nrbc
+    injured = page.split('data-testid="plan-section-injured"')[1].split("</div>")[0]
+    assert f"Mise à jour le {timezone.localtime(days[0]):%d/%m/%Y} (version 1)" in injured
+
+
+def test_the_plan_page_keeps_its_queries_as_versions_pile_up(client, coordinator, association):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    referent = member("medecin_generaliste")
+
+    def publish(count: int) -> int:
+        start = PlanVersion.objects.count()
+        for index in range(start, start + count):
+            values = plan_values(referent, section_supply=f"Permanence des pharmacies ({index}).")
+            publish_version(values=values, summary="Mise à jour", by=coordinator)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("crisis_plan")).status_code == 200
+        return len(captured)
+
+    client.force_login(coordinator)
+    assert publish(2) == publish(8)
+
+
+def test_the_plan_page_gives_the_referents_phones(client, coordinator, association):
+    from django.urls import reverse
+
+    referent = member("medecin_generaliste", phone="06 11 22 33 44")
+    deputy = member("infirmier", phone="06 55 66 77 88")
+    values = plan_values(referent, referent_sse_deputy=deputy)
+    publish_version(values=values, summary="Première rédaction", by=coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("crisis_plan")).content.decode()
+    assert '<a href="tel:0611223344">06 11 22 33 44</a>' in page
+    assert '<a href="tel:0655667788">06 55 66 77 88</a>' in page

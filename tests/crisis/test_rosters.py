@@ -11,7 +11,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
-from crisis.models import SignUp
+from crisis.models import Shift, SignUp
 from crisis.selectors.rosters import member_shift_hours, roster_totals
 from crisis.services.rosters import save_shift, sign_up, swap, withdraw
 from members.models.members import MemberStatus
@@ -88,9 +88,10 @@ def test_sign_up_for_a_profession_the_shift_does_not_need_is_refused(where):
     with pytest.raises(ValidationError) as error:
         sign_up(kine, need_of(created, "infirmier"), now=NOW)
     message = " ".join(error.value.messages)
-    assert (
-        "Masseur-kinésithérapeute" in message
-        and "2 Infirmier(ère), 1 Médecin généraliste" in message
+    assert message == (
+        "Cette place est réservée à la profession « Infirmier(ère) » ; votre profession "
+        "(Masseur-kinésithérapeute) n'y correspond pas. Le créneau demande : 1 Accueil, "
+        "2 Infirmier(ère), 1 Médecin généraliste."
     )
     assert not SignUp.objects.exists()
     # The reception is open to every profession.
@@ -160,7 +161,7 @@ def test_swap_moves_the_sign_up_or_changes_nothing(where):
         swap(moved, need_of(morning, "infirmier"), now=NOW)
     assert SignUp.objects.get(member=nurse).shift == afternoon
     # Swapping within the same shift to a need of another profession is refused too.
-    with pytest.raises(ValidationError, match="réservé"):
+    with pytest.raises(ValidationError, match="réservée"):
         swap(moved, need_of(afternoon, "medecin_generaliste"), now=NOW)
 
 
@@ -241,3 +242,46 @@ def test_sign_ups_and_withdrawals_are_audited(where):
         LogEntry.Action.CREATE,
         LogEntry.Action.DELETE,
     ]
+
+
+def test_a_shift_names_itself_in_paris_time(where):
+    # 08:00 in Paris is 07:00 UTC in March: a claim's label must read the local time.
+    created = Shift.objects.get(pk=shift(where, START).pk)
+    assert str(created) == "Centre de vaccination de Lodève — 10/03/2026 08:00"
+
+
+def test_a_closed_crisis_takes_no_shift_after_its_last_day(where):
+    crisis = where.activation
+    crisis.ended_on = datetime.date(2026, 3, 9)
+    crisis.save()
+    with pytest.raises(ValidationError) as error:
+        shift(where, START)  # 10/03, the day after the end
+    assert error.value.message_dict["starts_at"] == [
+        "La crise « Épidémie de grippe » est close depuis le 09/03/2026 : un créneau ne peut "
+        "commencer après (modifiez d'abord la date de fin de la crise)."
+    ]
+    assert shift(where, paris(2026, 3, 9, 20)).pk is not None  # its last day is still open
+
+
+def test_a_crisis_cannot_end_before_its_planned_shifts(where):
+    from crisis.services.activations import save_activation
+
+    crisis = where.activation
+    shift(where, paris(2026, 3, 9, 20))
+    shift(where, START)  # 10/03
+    fields = {
+        "title": crisis.title,
+        "situation": crisis.situation,
+        "started_on": crisis.started_on,
+        "ars_recognised": False,
+        "ars_recognised_on": None,
+    }
+    with pytest.raises(ValidationError) as error:
+        save_activation(crisis, {**fields, "ended_on": datetime.date(2026, 3, 8)})
+    assert error.value.message_dict["ended_on"] == [
+        "2 créneau(x) de cette crise commence(nt) après le 08/03/2026 (le dernier le "
+        "10/03/2026) : choisissez une fin plus tardive ou déplacez-les."
+    ]
+    crisis.refresh_from_db()
+    assert crisis.ended_on is None
+    assert save_activation(crisis, {**fields, "ended_on": datetime.date(2026, 3, 10)}).ended_on

@@ -126,7 +126,7 @@ def test_an_adherent_signs_up_withdraws_and_is_refused_clearly(client, adherent,
         reverse("portal_shift_signup", args=[need_of(first, "infirmier").pk]), follow=True
     )
     assert (
-        "réservé aux Infirmier(ère)" in response.content.decode()
+        "réservée à la profession « Infirmier(ère) »" in response.content.decode()
         or "déjà inscrit" in response.content.decode()
     )
     signup = SignUp.objects.get(member=me)
@@ -181,3 +181,103 @@ def test_pages_keep_a_constant_number_of_queries(
     portal_small = _queries(client, reverse("portal_shifts"))
     _grow(crisis, where, 10)
     assert _queries(client, reverse("portal_shifts")) == portal_small
+
+
+def test_the_portal_offers_only_shifts_with_a_place_left_for_the_member(
+    client, adherent, association
+):
+    MemberFactory.create(user=adherent, email=adherent.email)  # a GP
+    where = site(activation())
+    start = timezone.now() + datetime.timedelta(days=3)
+    full = shift(where, start, needs=[("medecin_generaliste", 1)])
+    sign_up(member("medecin_generaliste"), need_of(full, "medecin_generaliste"))
+    open_one = shift(where, start + datetime.timedelta(days=1), needs=[("medecin_generaliste", 2)])
+    sign_up(member("medecin_generaliste"), need_of(open_one, "medecin_generaliste"))
+    client.force_login(adherent)
+    cards = client.get(
+        reverse("portal_crisis_cards"), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "1 créneau ouvert vous attend." in cards
+    page = client.get(reverse("portal_shifts")).content.decode()
+    assert page.count('data-testid="open-shift"') == 1
+    assert "M'inscrire — Médecin généraliste (1/2)" in page
+
+
+def test_the_portal_says_where_and_until_when_and_pages_its_open_shifts(
+    client, adherent, association
+):
+    from cpts.models import Commune
+
+    MemberFactory.create(user=adherent, email=adherent.email)  # a GP
+    where = site(activation())
+    where.address = "Salle Georges Brassens"
+    where.commune = Commune.objects.get(insee_code="34142")
+    where.save()
+    start = timezone.localtime() + datetime.timedelta(days=3)
+    start = start.replace(hour=9, minute=0, second=0, microsecond=0)
+    for index in range(31):
+        shift(where, start + datetime.timedelta(hours=5 * index), needs=[(None, 1)])
+    client.force_login(adherent)
+    page = client.get(reverse("portal_shifts")).content.decode()
+    assert page.count('data-testid="open-shift"') == 30
+    assert "Salle Georges Brassens, Lodève" in page
+    deadline = (start - datetime.timedelta(hours=12)).strftime("%d/%m/%Y %H:%M")
+    assert f"Inscription et désistement jusqu'au {deadline}." in page
+    second = client.get(reverse("portal_shifts") + "?page=2").content.decode()
+    assert second.count('data-testid="open-shift"') == 1
+    assert client.get(reverse("portal_shifts") + "?page=zz").status_code == 200
+
+
+def test_the_crisis_home_pages_its_crises(client, coordinator, association):
+    oldest = activation(title="Canicule de 2019", started_on=datetime.date(2019, 7, 1))
+    for index in range(10):
+        activation(title=f"Crise {index}", started_on=datetime.date(2024, 1, 1 + index))
+    client.force_login(coordinator)
+    first = client.get(reverse("crisis_home")).content.decode()
+    assert first.count('data-testid="activation-row"') == 10 and oldest.title not in first
+    second = client.get(reverse("crisis_home") + "?page=2").content.decode()
+    assert oldest.title in second
+    assert client.get(reverse("crisis_home") + "?page=x").status_code == 200
+
+
+def test_the_shift_form_names_the_need_row_once(client, coordinator, association):
+    where = site(activation())
+    client.force_login(coordinator)
+    start = timezone.localtime() + datetime.timedelta(days=2)
+    data = {
+        "starts_at": start.strftime("%Y-%m-%dT09:00"),
+        "ends_at": start.strftime("%Y-%m-%dT13:00"),
+        "changes_until": start.strftime("%Y-%m-%dT07:00"),
+        "need_0_profession": str(member().profession_id),
+        "need_0_count": "0",
+    }
+    response = client.post(reverse("shift_create", args=[where.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Besoin 1 : il faut au moins 1 personne." in page
+    assert "indiquez combien de personnes" not in page
+    response = client.post(reverse("shift_create", args=[where.pk]), {**data, "need_0_count": ""})
+    assert "Besoin 1 : indiquez combien de personnes il faut." in response.content.decode()
+
+
+def test_the_portal_says_when_an_open_shift_clashes_with_ones_own(client, adherent, association):
+    me = MemberFactory.create(user=adherent, email=adherent.email)  # a GP
+    crisis = activation()
+    start = timezone.localtime() + datetime.timedelta(days=3)
+    start = start.replace(hour=9, minute=0, second=0, microsecond=0)
+    mine = shift(site(crisis), start, needs=[("medecin_generaliste", 1)])
+    sign_up(me, need_of(mine, "medecin_generaliste"))
+    hour = datetime.timedelta(hours=1)
+    shift(site(crisis, "Dépistage de Gignac"), start + 2 * hour, needs=[(None, 1)])
+    shift(site(crisis, "Point de retrait"), start + 4 * hour, needs=[(None, 1)])
+    client.force_login(adherent)
+    page = client.get(reverse("portal_shifts")).content.decode()
+    offers = page.split("Créneaux ouverts pour vous")[1]
+    clash = offers.split("Dépistage de Gignac")[1].split('data-testid="open-shift"')[0]
+    assert (
+        "Vous êtes déjà inscrit(e) à la même heure : Centre de vaccination de Lodève, "
+        "09:00 → 13:00." in clash
+    )
+    assert "M&#x27;inscrire" not in clash and "M'inscrire" not in clash
+    after = offers.split("Point de retrait")[1]
+    assert "M'inscrire — Accueil (0/1)" in after
