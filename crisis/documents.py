@@ -14,6 +14,7 @@ from cpts.jobs import ProgressCallback, document_kind
 from cpts.models import Association, GeneratedDocument
 from cpts.services.documents import DocumentError
 from crisis.models import PlanVersion
+from crisis.selectors.plan import part_updates
 from crisis.services.plan import PLAN_KIND
 
 PLAN_TITLE = gettext_lazy("Plan de crise sanitaire de la CPTS")
@@ -40,6 +41,13 @@ def build_crisis_plan(document: GeneratedDocument, report: ProgressCallback) -> 
     )
     if plan is None:
         raise DocumentError(_("Cette version du plan n'existe plus."))
+    updates = part_updates(plan)
+    history = (
+        PlanVersion.objects.filter(number__lte=plan.number)
+        .select_related("created_by")
+        .only("number", "created_at", "summary", "created_by")
+        .order_by("-number")
+    )
     report(50, _("Mise en page"))
     association = Association.objects.get_solo()
     content = render_pdf(
@@ -49,6 +57,11 @@ def build_crisis_plan(document: GeneratedDocument, report: ProgressCallback) -> 
             "association": association,
             "logo_url": _logo_url(association),
             "plan": plan,
+            "updates": updates,
+            "sections": [
+                (label, text, updates.get(key)) for key, label, text in plan.sections()
+            ],
+            "history": history,
             "generated_at": timezone.localtime(),
         },
     )

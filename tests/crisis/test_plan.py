@@ -189,3 +189,44 @@ def test_the_plan_page_gives_the_referents_phones(client, coordinator, associati
     page = client.get(reverse("crisis_plan")).content.decode()
     assert '<a href="tel:0611223344">06 11 22 33 44</a>' in page
     assert '<a href="tel:0655667788">06 55 66 77 88</a>' in page
+
+
+def test_the_plan_pdf_dates_each_part_and_lists_the_versions(
+    association, coordinator, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    referent = member("medecin_generaliste", first_name="Anne", last_name="Martin")
+    days = [timezone.now() - datetime.timedelta(days=n) for n in (300, 200, 100)]
+    nrbc = "Orientation vers le SAMU et l'hôpital de Sète."
+    steps = [
+        ("Première rédaction", plan_values(referent)),
+        ("Conduite NRBC", plan_values(referent, section_nrbc=nrbc)),
+        ("Nouvelle cellule", plan_values(referent, section_nrbc=nrbc, cell_place="Mairie")),
+    ]
+    versions = []
+    for day, (summary, values) in zip(days, steps, strict=True):
+        version = publish_version(values=values, summary=summary, by=coordinator)
+        PlanVersion.objects.filter(pk=version.pk).update(created_at=day)
+        versions.append(version)
+
+    def pdf_of(version: PlanVersion) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            document = request_plan_pdf(version, by=coordinator)
+        document.refresh_from_db()
+        assert document.status == GeneratedDocument.Status.DONE, document.error_message
+        return " ".join(pdf_text(document.file.read()).split())
+
+    first, second, third = (timezone.localdate(day).strftime("%d/%m/%Y") for day in days)
+    text = pdf_of(versions[2])
+    assert text.count(f"Mise à jour le {third} (version 3)") == 1  # the cell
+    assert text.count(f"Mise à jour le {second} (version 2)") == 1  # the NRBC situation
+    assert text.count(f"Mise à jour le {first} (version 1)") == 5  # the tree, four situations
+    history = text[text.lower().index("4. historique des versions") :]  # headings in capitals
+    for number, day, summary in ((3, third, "Nouvelle cellule"), (2, second, "Conduite NRBC")):
+        assert f"{number} {day} {summary}" in history
+    assert f"1 {first} Première rédaction" in history
+    older = pdf_of(versions[1])
+    assert "Nouvelle cellule" not in older and f"2 {second} Conduite NRBC" in older
