@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +83,16 @@ def _display_value(raw: Any, model_field: Any, related: dict[tuple[Any, str], st
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, BooleanField):
         return str(_("oui")) if value == "True" else str(_("non"))
-    if isinstance(model_field, DateField) and not isinstance(model_field, DateTimeField):
+    if isinstance(model_field, DateTimeField):
+        # django-auditlog stores a moment as a naive UTC text ("2025-01-18 09:00:00").
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=UTC)
+        return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    if isinstance(model_field, DateField):
         try:
             return date.fromisoformat(value).strftime("%d/%m/%Y")
         except ValueError:
