@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -28,12 +29,12 @@ def test_dates_and_numbers_are_written_the_french_way(association):
     assert changes["Population à la signature"].new == "90\u00a0000"
 
 
-def test_moments_are_written_in_paris_time():
+def test_moments_are_written_in_paris_time() -> None:
     from django.db.models import DateTimeField
 
     from cpts.selectors.audit import _display_value
 
-    field = DateTimeField()
+    field: DateTimeField[Any, Any] = DateTimeField()
     # django-auditlog keeps a moment as naive UTC text: 09:00 UTC is 10:00 in Paris in winter.
     assert _display_value("2025-01-18 09:00:00", field, {}) == "18/01/2025 10:00"
     assert _display_value("2025-07-01 22:30:00+00:00", field, {}) == "02/07/2025 00:30"
