@@ -218,6 +218,9 @@ def test_the_preview_page_names_the_bad_rows_and_offers_no_confirmation(client, 
     assert "ligne 4, mois: mois déjà présent à la ligne 2 du fichier" in page
     assert reverse("sas_activity_import_confirm") not in page
     assert not SasMonthlyActivity.objects.exists()
+    # On a phone each row is a block whose cells name their column.
+    assert 'class="table table-sm align-middle table-stack"' in page
+    assert '<td class="text-end" data-label="Honorés">9</td>' in page
 
 
 def test_an_unusable_file_is_refused_on_the_form(client, coordinator):
