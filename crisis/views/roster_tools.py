@@ -4,6 +4,8 @@ while it is empty. Everything needs ``crisis.manage``, like the roster's other w
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -82,7 +84,7 @@ def roster_need_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _need_context(need: ShiftNeed, query: str, page: str | None, refusal: str) -> dict:
+def _need_context(need: ShiftNeed, query: str, page: str | None, refusal: str) -> dict[str, Any]:
     shift = need.shift
     activation = shift.site.activation
     today = timezone.localdate()
