@@ -221,7 +221,7 @@ def need_kwargs() -> dict[str, Any]:
         ShiftNeed.objects.filter(shift__site__activation=crisis, profession__code="infirmier")
         .annotate(taken=Count("signups"))
         .filter(taken__lt=F("count"))
-        .order_by("shift__start", "pk")
+        .order_by("shift__starts_at", "pk")
         .first()
     )
     assert need is not None
