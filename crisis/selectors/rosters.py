@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cpts.models.territory import normalize_search
-from crisis.models import Activation, Shift, ShiftNeed, SignUp, Site
+from crisis.models import NEED_ORDER, Activation, Shift, ShiftNeed, SignUp, Site
 from members.models import Member
 from members.models.members import MemberStatus
 from members.models.reference import MemberKind
@@ -57,7 +57,7 @@ def needs_prefetch() -> Prefetch:
         queryset=ShiftNeed.objects.select_related("profession")
         .annotate(taken=Count("signups"))
         .annotate(missing=F("count") - F("taken"))
-        .order_by("profession__label", "pk"),
+        .order_by(*NEED_ORDER),
     )
 
 

@@ -319,7 +319,9 @@ def _already_on_shift(member: Member, by_coordination: bool) -> str:
 def _locked_need(need: ShiftNeed) -> ShiftNeed:
     """The need re-read under a row lock (PostgreSQL), so two last sign-ups cannot both pass."""
     return (
-        ShiftNeed.objects.select_for_update()
+        # Only the need's row is locked: PostgreSQL locks no row of an outer join's nullable
+        # side (the reception has no profession).
+        ShiftNeed.objects.select_for_update(of=("self",))
         .select_related("shift__site__activation", "profession")
         .get(pk=need.pk)
     )
@@ -396,7 +398,8 @@ def site_deletion_refusal(site: Site, shift_count: int) -> str | None:
 def delete_shift(shift: Shift) -> None:
     """Delete a shift nobody is signed up for, with its needs. The needs are locked first
     (PostgreSQL): a sign-up arriving at the same moment waits, then finds the shift gone."""
-    list(ShiftNeed.objects.select_for_update().filter(shift=shift).values_list("pk", flat=True))
+    needs = ShiftNeed.objects.select_for_update(of=("self",)).filter(shift=shift).order_by()
+    list(needs.values_list("pk", flat=True))
     refusal = shift_deletion_refusal(SignUp.objects.filter(shift=shift).count())
     if refusal:
         raise ValidationError(refusal)
