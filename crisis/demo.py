@@ -253,7 +253,8 @@ def seed_past_crisis(context: DemoContext) -> None:
                 if not pool:
                     continue
                 person = pool[(index * needs[code].count + offset) % len(pool)]
-                sign_up(person, needs[code], force=True)
+                # Signed up while the crisis was on (it is closed now).
+                sign_up(person, needs[code], now=shift.changes_until, force=True)
                 signed += 1
     alerts = 0
     for subject, body, choice, delay in (

@@ -183,8 +183,17 @@ class ShiftForm(StyledForm):
     )
     notes = forms.CharField(label=_("Consignes"), max_length=255, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sites: QuerySet[Site] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if sites is not None:
+            # Editing: the shift may move to another site of its crisis.
+            self.fields["site"] = forms.ModelChoiceField(
+                label=_("Site"),
+                queryset=sites,
+                empty_label=None,
+                error_messages={"invalid_choice": _("Site : choisissez un site de cette crise.")},
+            )
+            self.order_fields(["site"])
         professions = Profession.objects.order_by("label")
         for row in range(NEED_ROWS):
             self.fields[f"need_{row}_profession"] = forms.ModelChoiceField(
@@ -206,12 +215,14 @@ class ShiftForm(StyledForm):
                 },
             )
         self._style_widgets()
-        for row in range(NEED_ROWS):
-            self.fields[f"need_{row}_profession"].widget.attrs["class"] = "form-select"
+        for name, field in self.fields.items():
+            if name == "site" or name.endswith("_profession"):
+                field.widget.attrs["class"] = "form-select"
 
     @classmethod
     def initial_for(cls, shift: Any) -> dict[str, Any]:
         initial: dict[str, Any] = {
+            "site": shift.site_id,
             "starts_at": shift.starts_at,
             "ends_at": shift.ends_at,
             "changes_until": shift.changes_until,
@@ -250,6 +261,19 @@ class ShiftForm(StyledForm):
                     _("Besoin %(row)s : indiquez combien de personnes il faut.") % {"row": row + 1},
                 )
         return data
+
+
+class VolunteerForm(forms.Form):
+    """The member the coordination puts on a need (one button per listed candidate)."""
+
+    member = forms.ModelChoiceField(
+        label=_("Membre"),
+        queryset=Member.objects.filter(kind=MemberKind.PERSON).select_related("profession"),
+        error_messages={
+            "required": _("Membre : choisissez la personne à inscrire dans la liste."),
+            "invalid_choice": _("Membre : cette personne n'existe pas ou n'est pas une personne."),
+        },
+    )
 
 
 class AlertForm(StyledForm):

@@ -195,6 +195,11 @@ class Shift(TimeStampedModel):
         return f"{self.site} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
 
 
+# A shift's needs in order: the reception (no profession) first on every database (PostgreSQL
+# would sort it last), then by profession.
+NEED_ORDER = (F("profession__label").asc(nulls_first=True), "pk")
+
+
 class ShiftNeed(models.Model):
     """How many people of a profession a shift needs; no profession: reception (accueil),
     open to every member."""
@@ -215,7 +220,7 @@ class ShiftNeed(models.Model):
     class Meta:
         verbose_name = _("besoin du créneau")
         verbose_name_plural = _("besoins des créneaux")
-        ordering = ("shift", "profession__label", "pk")
+        ordering = ("shift", *NEED_ORDER)
         constraints = [
             models.CheckConstraint(condition=Q(count__gte=1), name="crisis_need_count"),
             models.UniqueConstraint(

@@ -14,6 +14,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from crisis.models import (
@@ -210,6 +211,21 @@ def roster_kwargs() -> dict[str, Any]:
 def alert_kwargs() -> dict[str, Any]:
     _crisis, alert = seed_crisis()
     return {"pk": alert.pk}
+
+
+def need_kwargs() -> dict[str, Any]:
+    """A nurses' need of the bench crisis: the coordination's list of the members who fit it
+    grows with the member base."""
+    crisis, _alert = seed_crisis()
+    need = (
+        ShiftNeed.objects.filter(shift__site__activation=crisis, profession__code="infirmier")
+        .annotate(taken=Count("signups"))
+        .filter(taken__lt=F("count"))
+        .order_by("shift__starts_at", "pk")
+        .first()
+    )
+    assert need is not None
+    return {"pk": need.pk}
 
 
 def portal_kwargs() -> dict[str, Any]:

@@ -124,11 +124,14 @@ PAGES: list[BenchPage] = [
         )
     ),
     # The crisis mission (crisis/views/): an open crisis with a shift per ten active members,
-    # two places in three filled, and an alert delivered to every active member
+    # two places in three filled, and an alert delivered to every active member; the
+    # coordination's list of the nurses who fit a need
     # (cpts/bench/crisis.py); the adherent's side measured as the demo adherent.
     BenchPage("crisis_home", kwargs=crisis.portal_kwargs),
     BenchPage("crisis_roster", kwargs=crisis.roster_kwargs),
     BenchPage("crisis_roster", query="manques=1&page=2", kwargs=crisis.roster_kwargs),
+    BenchPage("roster_need_add", kwargs=crisis.need_kwargs),
+    BenchPage("roster_need_add", query="q=mar", kwargs=crisis.need_kwargs),
     BenchPage("alert_list", kwargs=crisis.portal_kwargs),
     BenchPage("alert_detail", kwargs=crisis.alert_kwargs),
     BenchPage(

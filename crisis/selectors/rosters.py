@@ -13,8 +13,12 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from crisis.models import Activation, Shift, ShiftNeed, SignUp, Site
+from cpts.models.territory import normalize_search
+from crisis.models import NEED_ORDER, Activation, Shift, ShiftNeed, SignUp, Site
 from members.models import Member
+from members.models.members import MemberStatus
+from members.models.reference import MemberKind
+from members.selectors.members import Fold
 
 ROSTER_PAGE_SIZE = 20
 MINUTES = Decimal(60)
@@ -53,7 +57,7 @@ def needs_prefetch() -> Prefetch:
         queryset=ShiftNeed.objects.select_related("profession")
         .annotate(taken=Count("signups"))
         .annotate(missing=F("count") - F("taken"))
-        .order_by("profession__label", "pk"),
+        .order_by(*NEED_ORDER),
     )
 
 
@@ -150,6 +154,81 @@ def activation_sites(activation: Activation) -> QuerySet[Site]:
 def shift_for_edit(pk: int) -> Shift | None:
     return (
         Shift.objects.select_related("site__activation")
+        .prefetch_related(needs_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- The coordination's tools ----------------------------------------------------------
+
+CANDIDATE_PAGE_SIZE = 20
+MAX_SEARCH_TERMS = 6
+
+
+def need_for_adding(pk: int) -> ShiftNeed | None:
+    """A need with its shift, site and crisis, and ``taken`` (people signed up)."""
+    return (
+        ShiftNeed.objects.select_related("shift__site__activation", "profession")
+        .annotate(taken=Count("signups"))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def need_candidates(need: ShiftNeed, query: str = "") -> QuerySet[Member]:
+    """The members the coordination may put on ``need``: active persons of the profession it
+    asks for (anyone for the reception), not already on the shift, those matching every word
+    of ``query`` (names accent-insensitively, email, RPPS). Each is annotated with
+    ``clash_site`` and ``clash_start``: the member's shift overlapping this one, if any (such a
+    member is listed, with the reason they cannot be added). One query per page."""
+    shift = need.shift
+    overlapping = SignUp.objects.filter(
+        member=OuterRef("pk"),
+        shift__starts_at__lt=shift.ends_at,
+        shift__ends_at__gt=shift.starts_at,
+    ).order_by("shift__starts_at")
+    members = (
+        Member.objects.filter(status=MemberStatus.ACTIVE, kind=MemberKind.PERSON)
+        .exclude(Exists(SignUp.objects.filter(member=OuterRef("pk"), shift=shift)))
+        .select_related("profession")
+        .annotate(
+            clash_site=Subquery(overlapping.values("shift__site__name")[:1]),
+            clash_start=Subquery(overlapping.values("shift__starts_at")[:1]),
+        )
+    )
+    if need.profession_id is not None:
+        members = members.filter(profession_id=need.profession_id)
+    terms = query.split()[:MAX_SEARCH_TERMS]
+    if terms:
+        members = members.alias(
+            last_folded=Fold(F("last_name")), first_folded=Fold(F("first_name"))
+        )
+        for term in terms:
+            folded = normalize_search(term)
+            condition = Q(email__icontains=term) | Q(rpps__contains=term)
+            if folded:
+                condition |= Q(last_folded__contains=folded) | Q(first_folded__contains=folded)
+            members = members.filter(condition)
+    return members.order_by("last_name", "first_name", "pk")
+
+
+def candidates_page(need: ShiftNeed, query: str, page: str | int | None) -> Page[Member]:
+    return Paginator(need_candidates(need, query), CANDIDATE_PAGE_SIZE).get_page(page)
+
+
+def site_for_delete(pk: int) -> Site | None:
+    return (
+        Site.objects.select_related("activation", "commune")
+        .annotate(shift_count=Count("shifts"))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def shift_for_delete(pk: int) -> Shift | None:
+    return (
+        with_fill(Shift.objects.select_related("site__activation"))
         .prefetch_related(needs_prefetch())
         .filter(pk=pk)
         .first()

@@ -1,8 +1,10 @@
 """Sites, shifts and sign-ups of the volunteer rosters. The rules (each refused with a French
 message naming what is wrong): a shift ends after it starts and lasts at most a day; its
 needs name each profession once; a member signs up for a need of their profession (or the
-reception), never beyond the number needed, never on two overlapping shifts, and only until
-the shift's deadline for sign-ups and withdrawals."""
+reception), never beyond the number needed, never on two overlapping shifts, never in a
+crisis declared over, and only until the shift's deadline for sign-ups and withdrawals
+(which the coordination may override). A site or a shift created by mistake may be deleted
+while it is empty: no shift on the site, nobody signed up on the shift."""
 
 from __future__ import annotations
 
@@ -110,13 +112,16 @@ def save_shift(
     notes: str,
     needs: Sequence[NeedSpec],
 ) -> Shift:
-    """Create or update a shift and its needs. A need that has sign-ups may not go below
-    them nor disappear."""
+    """Create or update a shift and its needs (an existing shift may move to another ``site``
+    of its crisis). A need that has sign-ups may not go below them nor disappear."""
     _check_times(starts_at, ends_at, changes_until)
     _check_needs(needs)
     assert starts_at is not None and ends_at is not None and changes_until is not None
     _check_within_crisis(site.activation, starts_at)
+    if shift is not None and shift.pk is not None and site.pk != shift.site_id:
+        _check_move_to(shift, site)
     shift = shift or Shift(site=site)
+    shift.site = site
     shift.starts_at, shift.ends_at, shift.changes_until = starts_at, ends_at, changes_until
     shift.duration_minutes = int((ends_at - starts_at).total_seconds() // 60)
     shift.notes = str(notes or "")[:255]
@@ -158,6 +163,15 @@ def save_shift(
             shift=shift, profession=professions.get(key) if key else None, count=count
         )
     return shift
+
+
+def _check_move_to(shift: Shift, site: Site) -> None:
+    """A shift moves to another site of the same crisis only."""
+    current = Site.objects.only("activation_id").get(pk=shift.site_id)
+    if site.activation_id != current.activation_id:
+        raise ValidationError(
+            {"site": _("Un créneau ne peut passer que sur un autre site de la même crise.")}
+        )
 
 
 def _check_within_crisis(activation: Activation, starts_at: datetime.datetime) -> None:
@@ -208,22 +222,64 @@ def _check_open(shift: Shift, now: datetime.datetime) -> None:
         )
 
 
-def _check_signup(member: Member, need: ShiftNeed, exclude: SignUp | None = None) -> None:
-    shift = need.shift
-    if member.status != MemberStatus.ACTIVE:
-        raise ValidationError(_("Seul un membre actif peut s'inscrire sur un créneau."))
-    if need.profession_id is not None and need.profession_id != member.profession_id:
-        needed = ", ".join(f"{n.count} {n.label}" for n in shift.needs.select_related("profession"))
+def _check_crisis_open(activation: Activation, now: datetime.datetime) -> None:
+    """A crisis whose last day is past takes no more sign-ups, even from the coordination."""
+    ended = activation.ended_on
+    if ended is not None and ended < timezone.localdate(now):
         raise ValidationError(
             _(
+                "La crise « %(title)s » est close depuis le %(end)s : on ne s'inscrit plus sur "
+                "ses créneaux (rouvrez-la en effaçant sa date de fin si besoin)."
+            )
+            % {"title": activation.title, "end": ended.strftime("%d/%m/%Y")}
+        )
+
+
+def _check_signup(
+    member: Member,
+    need: ShiftNeed,
+    exclude: SignUp | None = None,
+    *,
+    now: datetime.datetime | None = None,
+    by_coordination: bool = False,
+) -> None:
+    """The rules of a sign-up, whoever makes it; ``by_coordination``: the messages name the
+    member instead of addressing them."""
+    shift = need.shift
+    _check_crisis_open(shift.site.activation, now or timezone.now())
+    name = member.display_name
+    if by_coordination and not member.is_person:
+        raise ValidationError(
+            _("« %(member)s » est une structure : on inscrit sur un créneau une personne.")
+            % {"member": name}
+        )
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError(
+            _("%(member)s n'est pas un membre actif : seul un membre actif va sur un créneau.")
+            % {"member": name}
+            if by_coordination
+            else _("Seul un membre actif peut s'inscrire sur un créneau.")
+        )
+    if need.profession_id is not None and need.profession_id != member.profession_id:
+        needed = ", ".join(f"{n.count} {n.label}" for n in shift.needs.select_related("profession"))
+        values = {
+            "need": need.label,
+            "yours": member.profession or _("non renseignée"),
+            "needed": needed,
+            "member": name,
+        }
+        raise ValidationError(
+            _(
+                "Cette place est réservée à la profession « %(need)s » ; la profession de "
+                "%(member)s (%(yours)s) n'y correspond pas. Le créneau demande : %(needed)s."
+            )
+            % values
+            if by_coordination
+            else _(
                 "Cette place est réservée à la profession « %(need)s » ; votre profession "
                 "(%(yours)s) n'y correspond pas. Le créneau demande : %(needed)s."
             )
-            % {
-                "need": need.label,
-                "yours": member.profession or _("non renseignée"),
-                "needed": needed,
-            }
+            % values
         )
     signups = need.signups.all()
     if exclude is not None:
@@ -237,38 +293,56 @@ def _check_signup(member: Member, need: ShiftNeed, exclude: SignUp | None = None
     if exclude is not None:
         mine = mine.exclude(pk=exclude.pk)
     if mine.filter(shift=shift).exists():
-        raise ValidationError(_("Vous êtes déjà inscrit(e) sur ce créneau."))
+        raise ValidationError(_already_on_shift(member, by_coordination))
     clash = (
         mine.filter(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
         .select_related("shift__site")
         .first()
     )
     if clash is not None:
+        values = {"shift": shift_label(clash.shift), "member": name}
         raise ValidationError(
-            _("Vous êtes déjà inscrit(e) sur un créneau qui chevauche celui-ci : %(shift)s.")
-            % {"shift": shift_label(clash.shift)}
+            _("%(member)s est déjà inscrit(e) sur un créneau qui chevauche celui-ci : %(shift)s.")
+            % values
+            if by_coordination
+            else _("Vous êtes déjà inscrit(e) sur un créneau qui chevauche celui-ci : %(shift)s.")
+            % values
         )
+
+
+def _already_on_shift(member: Member, by_coordination: bool) -> str:
+    if by_coordination:
+        return _("%(member)s est déjà inscrit(e) sur ce créneau.") % {"member": member.display_name}
+    return _("Vous êtes déjà inscrit(e) sur ce créneau.")
 
 
 def _locked_need(need: ShiftNeed) -> ShiftNeed:
     """The need re-read under a row lock (PostgreSQL), so two last sign-ups cannot both pass."""
-    return ShiftNeed.objects.select_for_update().select_related("shift__site").get(pk=need.pk)
+    return (
+        # Only the need's row is locked: PostgreSQL locks no row of an outer join's nullable
+        # side (the reception has no profession).
+        ShiftNeed.objects.select_for_update(of=("self",))
+        .select_related("shift__site__activation", "profession")
+        .get(pk=need.pk)
+    )
 
 
 @transaction.atomic
 def sign_up(
     member: Member, need: ShiftNeed, *, now: datetime.datetime | None = None, force: bool = False
 ) -> SignUp:
-    """Sign ``member`` up for ``need``; ``force`` (the coordination) ignores the deadline."""
+    """Sign ``member`` up for ``need``. ``force``: the coordination puts the member on the
+    shift, past the deadline too (every other rule holds, the messages name the member)."""
+    moment = now or timezone.now()
     need = _locked_need(need)
     if not force:
-        _check_open(need.shift, now or timezone.now())
-    _check_signup(member, need)
+        _check_open(need.shift, moment)
+    _check_signup(member, need, now=moment, by_coordination=force)
     try:
         with transaction.atomic():
             return SignUp.objects.create(shift=need.shift, need=need, member=member)
     except IntegrityError as error:
-        raise ValidationError(_("Vous êtes déjà inscrit(e) sur ce créneau.")) from error
+        raise ValidationError(_already_on_shift(member, force)) from error
 
 
 @transaction.atomic
@@ -289,7 +363,54 @@ def swap(signup: SignUp, target: ShiftNeed, *, now: datetime.datetime | None = N
     if target.pk == signup.need_id:
         raise ValidationError(_("Choisissez un autre créneau que celui où vous êtes inscrit(e)."))
     _check_open(target.shift, moment)
-    _check_signup(signup.member, target, exclude=signup)
+    _check_signup(signup.member, target, exclude=signup, now=moment)
     member = signup.member
     signup.delete()
     return SignUp.objects.create(shift=target.shift, need=target, member=member)
+
+
+# --- Deleting what was created by mistake ---------------------------------------------
+
+
+def shift_deletion_refusal(taken: int) -> str | None:
+    """Why a shift with ``taken`` sign-ups cannot be deleted (None: it can)."""
+    if not taken:
+        return None
+    return _(
+        "Ce créneau a %(count)s inscrit(s) : il ne peut être supprimé. Retirez d'abord les "
+        "bénévoles inscrits depuis le planning (ou modifiez le créneau plutôt que de le "
+        "supprimer)."
+    ) % {"count": taken}
+
+
+def site_deletion_refusal(site: Site, shift_count: int) -> str | None:
+    """Why a site with ``shift_count`` shifts cannot be deleted (None: it can)."""
+    if not shift_count:
+        return None
+    return _(
+        "Le site « %(name)s » a %(count)s créneau(x) : il ne peut être supprimé. Déplacez ses "
+        "créneaux vers un autre site (« Modifier » sur le créneau) ou supprimez-les d'abord ; "
+        "un créneau se supprime une fois ses bénévoles retirés."
+    ) % {"name": site.name, "count": shift_count}
+
+
+@transaction.atomic
+def delete_shift(shift: Shift) -> None:
+    """Delete a shift nobody is signed up for, with its needs. The needs are locked first
+    (PostgreSQL): a sign-up arriving at the same moment waits, then finds the shift gone."""
+    needs = ShiftNeed.objects.select_for_update(of=("self",)).filter(shift=shift).order_by()
+    list(needs.values_list("pk", flat=True))
+    refusal = shift_deletion_refusal(SignUp.objects.filter(shift=shift).count())
+    if refusal:
+        raise ValidationError(refusal)
+    shift.delete()
+
+
+@transaction.atomic
+def delete_site(site: Site) -> None:
+    """Delete a site that has no shift."""
+    list(Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True))
+    refusal = site_deletion_refusal(site, Shift.objects.filter(site=site).count())
+    if refusal:
+        raise ValidationError(refusal)
+    site.delete()

@@ -151,13 +151,14 @@ def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _shift_form(request: HttpRequest, site: Site, shift: Shift | None) -> HttpResponse:
     status = 200
+    sites = site.activation.sites.order_by("name", "pk") if shift is not None else None
     if request.method == "POST":
-        form = ShiftForm(request.POST)
+        form = ShiftForm(request.POST, sites=sites)
         if form.is_valid():
             try:
                 saved = save_shift(
                     shift,
-                    site,
+                    form.cleaned_data.get("site") or site,
                     starts_at=form.cleaned_data["starts_at"],
                     ends_at=form.cleaned_data["ends_at"],
                     changes_until=form.cleaned_data["changes_until"],
@@ -171,7 +172,7 @@ def _shift_form(request: HttpRequest, site: Site, shift: Shift | None) -> HttpRe
                 return redirect("crisis_roster", pk=saved.site.activation_id)
         status = 400
     else:
-        form = ShiftForm(initial=ShiftForm.initial_for(shift) if shift else {})
+        form = ShiftForm(initial=ShiftForm.initial_for(shift) if shift else {}, sites=sites)
     return render(
         request,
         "crisis/shift_form.html",

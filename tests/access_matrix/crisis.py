@@ -1,6 +1,7 @@
 """Access-matrix entries of the crisis mission (crisis/views/): plan, activations, sites,
-shifts and roster, alerts and their public read confirmation, the portal's shifts. The
-objects are built by ``crisis_objects`` (``MatrixObjects.crisis``)."""
+shifts and roster (with the coordination's tools: adding a member, deleting an empty shift
+or site), alerts and their public read confirmation, the portal's shifts. The objects are
+built by ``crisis_objects`` (``MatrixObjects.crisis``)."""
 
 from __future__ import annotations
 
@@ -183,6 +184,31 @@ ENTRIES: dict[str, Entry] = {
     "shift_edit#missing": protected("crisis.manage", granted="404", kwargs=missing_pk),
     "roster_signup_remove": protected("crisis.manage", method="POST", kwargs=of("own_signup")),
     "roster_signup_remove#get": protected("crisis.manage", granted="405", kwargs=of("own_signup")),
+    # --- The coordination's roster tools (crisis/views/roster_tools.py) ---
+    "roster_need_add": protected("crisis.manage", kwargs=lambda o: {"pk": o.crisis.other_need.pk}),
+    "roster_need_add#search": protected(
+        "crisis.manage",
+        kwargs=lambda o: {"pk": o.crisis.other_need.pk},
+        query="q=%27%22%3C&page=zz",
+    ),
+    "roster_need_add#bad-member": protected(
+        "crisis.manage",
+        method="POST",
+        kwargs=lambda o: {"pk": o.crisis.other_need.pk},
+        data={"member": "abc"},
+        granted="400",
+    ),
+    "roster_need_add#missing": protected("crisis.manage", granted="404", kwargs=missing_pk),
+    # ``shift`` has a sign-up and ``site`` shifts: the page says why, the POST is refused
+    # with a message (a redirect), nothing is deleted.
+    "shift_delete": protected("crisis.manage", kwargs=of("shift")),
+    "shift_delete#post": protected("crisis.manage", method="POST", kwargs=of("shift")),
+    "shift_delete#missing": protected(
+        "crisis.manage", method="POST", granted="404", kwargs=missing_pk
+    ),
+    "site_delete": protected("crisis.manage", kwargs=of("site")),
+    "site_delete#post": protected("crisis.manage", method="POST", kwargs=of("site")),
+    "site_delete#missing": protected("crisis.manage", granted="404", kwargs=missing_pk),
     # --- Alerts (crisis/views/alerts.py) ---
     "alert_list": protected("crisis.view"),
     "alert_create": protected("crisis.manage"),

@@ -1,7 +1,8 @@
 """A crisis in a real browser: the coordinator updates the crisis plan and sends an alert to
 the nurses; a nurse, on a phone (390 by 844), reads the alert from its emailed link, confirms
 her reading and takes the last nurse's place of a shift from the portal; the roster then shows
-the shift complete."""
+the shift complete. Then the coordinator fixes a roster herself: she puts a GP without an
+account on a gap past its deadline (the gap closes) and deletes a shift created by mistake."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cpts.models import Association, User
-from crisis.models import AlertDelivery, DeliveryStatus, PlanVersion, SignUp
+from crisis.models import AlertDelivery, DeliveryStatus, PlanVersion, Shift, SignUp
 from crisis.services.plan import publish_version
 from crisis.services.rosters import sign_up
 from tests.crisis.helpers import activation, member, need_of, shift, site
@@ -123,3 +124,68 @@ def test_plan_update_alert_and_a_nurse_filling_the_roster_from_her_phone(
     expect(roster.get_by_test_id("roster-signup")).to_have_count(2)
     expect(roster).to_contain_text("Léa ROUX")
     expect(roster).to_contain_text("Paul VIDAL")
+
+
+def test_the_coordinator_fills_a_gap_herself_and_deletes_a_mistaken_shift(
+    page: Any,
+    live_server: Any,
+    log_in: Callable[[User], None],
+    association: Association,
+    coordinator: User,
+) -> None:
+    # A GP without an account phoned in; the shift's sign-up deadline is already past.
+    member("medecin_generaliste", first_name="Hélène", last_name="Garnier", user=None)
+    member("medecin_generaliste", first_name="Marc", last_name="Blanc")
+    member("infirmier", first_name="Paul", last_name="Vidal")
+    crisis = activation(title="Épidémie de grippe de décembre")
+    centre = site(crisis, name="Centre de vaccination de Lodève")
+    start = timezone.localtime() + datetime.timedelta(days=1)
+    start = start.replace(hour=14, minute=0, second=0, microsecond=0)
+    slot = shift(
+        centre,
+        start,
+        hours=4,
+        needs=[("medecin_generaliste", 1)],
+        changes_until=timezone.now() - datetime.timedelta(hours=1),
+    )
+    mistake = shift(centre, start + datetime.timedelta(days=1), needs=[("infirmier", 1)])
+
+    log_in(coordinator)
+    page.goto(reverse("crisis_roster", args=[crisis.pk]))
+    expect(page.get_by_test_id("roster-totals")).to_contain_text("0 complet(s)")
+    gap = page.locator(f"#creneau-{slot.pk}")
+    expect(gap.get_by_test_id("shift-gap")).to_have_text("0 sur 1")
+    gap.get_by_role("link", name="Inscrire un bénévole — Médecin généraliste").click()
+    expect(page.get_by_test_id("need-summary")).to_contain_text("1 place à pourvoir")
+    expect(page.locator("main")).to_contain_text("la coordination peut encore inscrire")
+    expect(page.get_by_test_id("candidate")).to_have_count(2)  # the two GPs, not the nurse
+    page.get_by_label("Chercher un membre (nom, prénom, e-mail, RPPS)").fill("garn")
+    expect(page.get_by_test_id("candidate")).to_have_count(1)  # the list follows the typing
+    candidate = page.get_by_test_id("candidate")
+    expect(candidate).to_contain_text("Hélène GARNIER")
+    expect(candidate).to_contain_text("sans compte")
+    candidate.get_by_role("button", name="Inscrire Hélène GARNIER").click()
+
+    expect(
+        page.get_by_role("alert").filter(has_text="Hélène GARNIER est inscrit(e)")
+    ).to_be_visible()
+    filled = page.locator(f"#creneau-{slot.pk}")
+    expect(filled.get_by_text("Complet", exact=True)).to_be_visible()
+    expect(filled.get_by_test_id("roster-signup")).to_contain_text("Hélène GARNIER")
+    expect(page.get_by_test_id("roster-totals")).to_contain_text("1 complet(s)")
+    assert SignUp.objects.get(shift=slot).member.last_name == "Garnier"
+
+    # The shift typed twice by mistake: confirmation page, then gone from the roster.
+    page.locator(f"#creneau-{mistake.pk}").get_by_role("link", name="Supprimer").click()
+    expect(page.get_by_test_id("delete-confirmation")).to_contain_text("Personne n'est inscrit")
+    page.get_by_role("button", name="Supprimer définitivement le créneau").click()
+    expect(page.get_by_role("alert").filter(has_text="est supprimé")).to_be_visible()
+    expect(page.get_by_test_id("roster-shift")).to_have_count(1)
+    assert not Shift.objects.filter(pk=mistake.pk).exists()
+
+    # The filled shift cannot be deleted: the page says what to do instead.
+    page.locator(f"#creneau-{slot.pk}").get_by_role("link", name="Supprimer").click()
+    expect(page.get_by_test_id("delete-refusal")).to_contain_text(
+        "Retirez d'abord les bénévoles inscrits depuis le planning"
+    )
+    expect(page.get_by_role("button", name="Supprimer définitivement le créneau")).to_have_count(0)
