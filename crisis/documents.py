@@ -58,9 +58,7 @@ def build_crisis_plan(document: GeneratedDocument, report: ProgressCallback) -> 
             "logo_url": _logo_url(association),
             "plan": plan,
             "updates": updates,
-            "sections": [
-                (label, text, updates.get(key)) for key, label, text in plan.sections()
-            ],
+            "sections": [(label, text, updates.get(key)) for key, label, text in plan.sections()],
             "history": history,
             "generated_at": timezone.localtime(),
         },

@@ -225,8 +225,8 @@ def test_the_plan_pdf_dates_each_part_and_lists_the_versions(
     assert text.count(f"Mise à jour le {second} (version 2)") == 1  # the NRBC situation
     assert text.count(f"Mise à jour le {first} (version 1)") == 5  # the tree, four situations
     history = text[text.lower().index("4. historique des versions") :]  # headings in capitals
-    for number, day, summary in ((3, third, "Nouvelle cellule"), (2, second, "Conduite NRBC")):
-        assert f"{number} {day} {summary}" in history
+    for number, shown, summary in ((3, third, "Nouvelle cellule"), (2, second, "Conduite NRBC")):
+        assert f"{number} {shown} {summary}" in history
     assert f"1 {first} Première rédaction" in history
     older = pdf_of(versions[1])
     assert "Nouvelle cellule" not in older and f"2 {second} Conduite NRBC" in older
